@@ -1,0 +1,4 @@
+import { CoreSchema1763856000000 } from './1763856000000-CoreSchema';
+
+/** Every migration, in order; listed explicitly so the same list runs from ts (tests) and js (dist). */
+export const MIGRATIONS = [CoreSchema1763856000000];

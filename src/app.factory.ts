@@ -1,0 +1,42 @@
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { join } from 'path';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { runMigrations } from './database/migrate';
+import { CommunesService } from './directory/communes.service';
+import { ErrorFilter } from './errors/error.filter';
+import { buildValidationPipe } from './validation/validation.pipe';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the HTTP app (API, /docs, /health, web form); migrations first unless MIGRATIONS_RUN=false. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  if (config.MIGRATIONS_RUN) await runMigrations(config);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024 }),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.useGlobalPipes(buildValidationPipe());
+  app.useGlobalFilters(new ErrorFilter());
+
+  const doc = new DocumentBuilder()
+    .setTitle('CPTS — soins non programmés')
+    .setDescription('Publication, recherche et réservation de créneaux SNP (contrat v1). Erreurs : {statusCode, error, message, details?, alternatives?}.')
+    .setVersion('1')
+    .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'api-key')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
+
+  await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
+  await app.get(CommunesService).ensureOfficialList();
+  return app;
+}

@@ -1,0 +1,62 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { BookingsModule } from './bookings/bookings.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source-options';
+import { DirectoryModule } from './directory/directory.module';
+import { HealthModule } from './health/health.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
+import { RedisModule } from './redis/redis.module';
+import { SlotsModule } from './slots/slots.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            autoLogging: config.REQUEST_LOGS,
+            genReqId: (req, res) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            // Never log bodies, query strings or headers: they may carry patient data or credentials.
+            serializers: {
+              req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }),
+              res: (res) => ({ statusCode: res.statusCode }),
+            },
+            transport: config.NODE_ENV === 'development' && process.stdout.isTTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrationsRun: false }),
+        RedisModule,
+        BullModule.forRoot({
+          connection: { url: config.REDIS_URL },
+          prefix: config.QUEUE_PREFIX,
+          defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
+        }),
+        ScheduleModule.forRoot(),
+        AuthModule,
+        DirectoryModule,
+        SlotsModule,
+        BookingsModule,
+        HealthModule,
+        MaintenanceModule.register(config.WORKERS_ENABLED),
+      ],
+    };
+  }
+}

@@ -1,0 +1,263 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'crypto';
+import { DateTime } from 'luxon';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { updateReturning } from '../database/returning';
+import { isCoordination, Principal } from '../auth/roles';
+import { ConflictError, ForbiddenError, NotFoundError, SlotUnavailableError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
+import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking';
+import { SlotsService } from '../slots/slots.service';
+import { toE164 } from '../validation/phone';
+import { BookingChannel } from './booking.entity';
+import { CreateBookingDto, ListBookingsQuery } from './dto/bookings.dto';
+
+const ZONE = 'Europe/Paris';
+
+/** Columns of a booking with its slot, practitioner and practice, for answers and access checks. */
+const BOOKING_VIEW_SQL = `
+  SELECT b.*, s.starts_at, s.ends_at, s.modality, s.practitioner_id, s.practice_id AS receiving_practice_id,
+         pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
+         p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
+    FROM booking b JOIN slot s ON s.id = b.slot_id
+    JOIN practitioner pr ON pr.id = s.practitioner_id JOIN practice p ON p.id = s.practice_id`;
+
+export interface BookingRequest {
+  slotId: string;
+  holdToken?: string | null;
+  patient: CreateBookingDto['patient'];
+  reason?: string | null;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function channelOf(p: Principal): BookingChannel {
+  if (p.role === 'regulator') return 'regulation';
+  if (p.role === 'secretary') return 'secretary';
+  return 'coordination';
+}
+
+@Injectable()
+export class BookingsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly slots: SlotsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Books a slot. Race-free: one conditional UPDATE takes the slot (free, expired hold, or held with
+   * this token) and the partial unique index booking_live_slot_uq backs it. The loser gets 409
+   * slot_unavailable with the next best slots around the same practice.
+   */
+  async book(principal: Principal, req: BookingRequest, idempotencyKey?: string, channel: BookingChannel = channelOf(principal)) {
+    const phone = toE164(req.patient.phone)!;
+    const birth = DateTime.fromISO(req.patient.birthDate, { zone: ZONE });
+    const today = DateTime.now().setZone(ZONE).startOf('day');
+    if (birth > today) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
+    if (birth < today.minus({ years: 130 })) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
+    const requestHash = sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null]));
+
+    if (idempotencyKey) {
+      const replay = await this.replay(principal, idempotencyKey, requestHash);
+      if (replay) return replay;
+    }
+    try {
+      const bookingId = await this.dataSource.transaction(async (em) => {
+        const taken = await updateReturning(
+        em,
+          `UPDATE slot SET status = 'booked', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
+            WHERE id = $1 AND starts_at > now()
+              AND (status = 'free' OR (status = 'held' AND (hold_expires_at < now() OR hold_token = $2::uuid)))
+            RETURNING id`,
+          [req.slotId, req.holdToken ?? null],
+        );
+        if (!taken.length) throw new SlotUnavailableError();
+        const [b] = await em.query(
+          `INSERT INTO booking (slot_id, patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email,
+             patient_commune_code, patient_has_referring_gp, reason, channel, booked_by_user_id, booked_by_api_key_id, booked_by_role,
+             booked_by_practice_id, idempotency_key, request_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+          [
+            req.slotId, req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
+            req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
+            principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role,
+            principal.practiceId, idempotencyKey ?? null, idempotencyKey ? requestHash : null,
+          ],
+        );
+        await this.recordStatus(em, b.id, 'confirmed', principal);
+        await this.audit.record(principal, 'create', 'booking', b.id, em);
+        return b.id as string;
+      });
+      return this.view(bookingId);
+    } catch (e) {
+      const concurrentSameKey = (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '');
+      if (idempotencyKey && (e instanceof SlotUnavailableError || concurrentSameKey)) {
+        const replay = await this.replay(principal, idempotencyKey, requestHash);
+        if (replay) return replay;
+      }
+      if (e instanceof SlotUnavailableError || ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq')) {
+        throw new SlotUnavailableError('Ce créneau n’est plus disponible : voici les suivants', await this.alternatives(req));
+      }
+      throw e;
+    }
+  }
+
+  /** The first answer for the same key and body; 422 when the key was used for another body. */
+  private async replay(principal: Principal, key: string, requestHash: string) {
+    const rows = await this.dataSource.query(
+      `SELECT id, request_hash FROM booking WHERE coalesce(booked_by_user_id, booked_by_api_key_id) = $1 AND idempotency_key = $2`,
+      [principal.id, key],
+    );
+    if (!rows.length) return null;
+    if (rows[0].request_hash !== requestHash) {
+      throw new UnprocessableError('idempotency_key_reused', 'Cette clé Idempotency-Key a déjà servi pour une autre réservation : utilisez une nouvelle clé');
+    }
+    return this.view(rows[0].id);
+  }
+
+  private async alternatives(req: BookingRequest) {
+    const rows = await this.dataSource.query(`SELECT s.modality, p.lat, p.lon FROM slot s JOIN practice p ON p.id = s.practice_id WHERE s.id = $1`, [req.slotId]);
+    if (!rows.length) throw new NotFoundError('Créneau');
+    const now = new Date();
+    const ageMonths = Math.floor(DateTime.now().setZone(ZONE).diff(DateTime.fromISO(req.patient.birthDate, { zone: ZONE }), 'months').months);
+    return this.slots.searchAround({
+      lat: rows[0].lat,
+      lon: rows[0].lon,
+      from: now,
+      to: DateTime.fromJSDate(now).plus({ hours: DEFAULT_WINDOW_HOURS }).toJSDate(),
+      maxDistanceKm: DEFAULT_MAX_DISTANCE_KM,
+      limit: 5,
+      modality: rows[0].modality,
+      patientAgeMonths: ageMonths,
+      excludeSlotId: req.slotId,
+    });
+  }
+
+  async get(principal: Principal, id: string) {
+    const row = await this.row(id);
+    if (!canSee(principal, row)) throw new ForbiddenError('Ce rendez-vous ne concerne ni votre cabinet ni vos réservations');
+    await this.audit.record(principal, 'read', 'booking', id);
+    return present(row);
+  }
+
+  async list(principal: Principal, q: ListBookingsQuery) {
+    const from = q.from ? new Date(q.from) : DateTime.now().setZone(ZONE).startOf('day').toJSDate();
+    const to = q.to ? new Date(q.to) : DateTime.fromJSDate(from).plus({ days: 2 }).toJSDate();
+    const [scope, scopeParams] = isCoordination(principal)
+      ? ['TRUE', []]
+      : principal.role === 'regulator'
+        ? [`b.booked_by_role = 'regulator'`, []]
+        : principal.role === 'gp'
+          ? [`s.practitioner_id = $3`, [principal.practitionerId]]
+          : [`(b.booked_by_practice_id = $3 OR s.practice_id = $3 OR coalesce(b.booked_by_user_id, b.booked_by_api_key_id) = $4)`, [principal.practiceId, principal.id]];
+    const rows = await this.dataSource.query(
+      `${BOOKING_VIEW_SQL} WHERE s.starts_at >= $1 AND s.starts_at < $2 AND ${scope} ORDER BY s.starts_at LIMIT 1000`,
+      [from, to, ...scopeParams],
+    );
+    await this.audit.record(principal, 'list', 'booking', null);
+    return rows.map(present);
+  }
+
+  /** Cancels a booking; a slot still ahead is free again at once. Cancelling twice is harmless. */
+  async cancel(principal: Principal, id: string, reason?: string) {
+    const row = await this.row(id);
+    if (!canSee(principal, row)) throw new ForbiddenError('Seuls le cabinet ou la régulation qui a réservé, le cabinet qui reçoit et la coordination peuvent annuler');
+    if (row.status === 'cancelled') return { id, status: 'cancelled' };
+    await this.dataSource.transaction(async (em) => {
+      const done = await updateReturning(
+        em,
+        `UPDATE booking SET status = 'cancelled', cancel_reason = $2, cancelled_at = now(), status_changed_at = now()
+          WHERE id = $1 AND status = 'confirmed' RETURNING slot_id`,
+        [id, reason ?? null],
+      );
+      if (!done.length) {
+        const [{ status }] = await em.query(`SELECT status FROM booking WHERE id = $1`, [id]);
+        if (status === 'cancelled') return;
+        throw new ConflictError('booking_closed', 'Ce rendez-vous a déjà eu lieu (honoré ou non honoré) : il ne peut plus être annulé');
+      }
+      await em.query(
+        `UPDATE slot SET status = 'free', updated_at = now() WHERE id = $1 AND status = 'booked' AND starts_at > now()`,
+        [done[0].slot_id],
+      );
+      await this.recordStatus(em, id, 'cancelled', principal);
+      await this.audit.record(principal, 'cancel', 'booking', id, em);
+    });
+    return { id, status: 'cancelled' };
+  }
+
+  /** The receiving side records whether the patient came, once the slot has started. */
+  async recordOutcome(principal: Principal, id: string, outcome: 'attended' | 'no_show') {
+    const row = await this.row(id);
+    if (!isReceivingSide(principal, row)) throw new ForbiddenError('Seul le cabinet qui reçoit le patient indique s’il est venu');
+    if (row.status === 'cancelled') throw new ConflictError('booking_cancelled', 'Ce rendez-vous a été annulé');
+    if (row.starts_at > new Date()) throw new UnprocessableError('outcome_too_early', 'Le rendez-vous n’a pas encore commencé');
+    await this.dataSource.transaction(async (em) => {
+      const done = await updateReturning(
+        em,
+        `UPDATE booking SET status = $2, outcome_at = now(), status_changed_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING id`,
+        [id, outcome],
+      );
+      if (!done.length) throw new ConflictError('booking_cancelled', 'Ce rendez-vous a été annulé');
+      await this.recordStatus(em, id, outcome, principal);
+      await this.audit.record(principal, 'outcome', 'booking', id, em);
+    });
+    return { id, status: outcome };
+  }
+
+  async view(id: string) {
+    return present(await this.row(id));
+  }
+
+  private async row(id: string) {
+    const rows = await this.dataSource.query(`${BOOKING_VIEW_SQL} WHERE b.id = $1`, [id]);
+    if (!rows.length) throw new NotFoundError('Rendez-vous');
+    return rows[0];
+  }
+
+  private recordStatus(em: EntityManager, bookingId: string, status: string, principal: Principal) {
+    return em.query(`INSERT INTO booking_event (booking_id, status, actor_user_id, actor_role) VALUES ($1, $2, $3, $4)`, [
+      bookingId, status, principal.kind === 'user' ? principal.id : null, principal.role,
+    ]);
+  }
+}
+
+function isBookingSide(p: Principal, b: any): boolean {
+  if ((b.booked_by_user_id ?? b.booked_by_api_key_id) === p.id) return true;
+  if (p.role === 'regulator' && b.booked_by_role === 'regulator') return true;
+  return p.role === 'secretary' && !!p.practiceId && b.booked_by_practice_id === p.practiceId;
+}
+
+function isReceivingSide(p: Principal, b: any): boolean {
+  if (p.role === 'gp') return p.practitionerId === b.practitioner_id;
+  return p.role === 'secretary' && !!p.practiceId && p.practiceId === b.receiving_practice_id;
+}
+
+function canSee(p: Principal, b: any): boolean {
+  return isCoordination(p) || isBookingSide(p, b) || isReceivingSide(p, b);
+}
+
+function present(b: any) {
+  return {
+    id: b.id,
+    status: b.status,
+    channel: b.channel,
+    slot: { id: b.slot_id, start: b.starts_at.toISOString(), end: b.ends_at.toISOString(), modality: b.modality },
+    practitioner: { id: b.practitioner_id, firstName: b.pr_first_name, lastName: b.pr_last_name, profession: b.profession },
+    practice: { id: b.receiving_practice_id, name: b.practice_name, address: b.practice_address, phone: b.practice_phone },
+    patient: {
+      firstName: b.patient_first_name,
+      lastName: b.patient_last_name,
+      birthDate: b.patient_birth_date,
+      phone: b.patient_phone,
+      email: b.patient_email ?? undefined,
+      communeCode: b.patient_commune_code ?? undefined,
+      hasReferringGp: b.patient_has_referring_gp ?? undefined,
+    },
+    reason: b.reason ?? undefined,
+    bookedBy: { role: b.booked_by_role, practiceId: b.booked_by_practice_id ?? undefined },
+    createdAt: b.created_at.toISOString(),
+    statusChangedAt: b.status_changed_at.toISOString(),
+    cancelReason: b.cancel_reason ?? undefined,
+  };
+}

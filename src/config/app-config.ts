@@ -1,0 +1,80 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+
+/** Environment variables, parsed and validated once at start (the only reader of process.env). */
+export class AppConfig {
+  @IsString()
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/snp';
+
+  @IsString()
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsOptional() @IsEmail()
+  ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(10, { message: 'ADMIN_PASSWORD doit faire au moins 10 caractères' })
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toBool) @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  /** Run queue workers and cron in this process (API replicas may set false and run `npm run start:worker`). */
+  @Transform(toBool) @IsBoolean()
+  WORKERS_ENABLED = true;
+
+  @IsString() @MinLength(16, { message: 'JWT_SECRET doit faire au moins 16 caractères' })
+  JWT_SECRET = 'change-me-in-production-please';
+
+  @Transform(toInt) @IsInt() @Min(60)
+  JWT_TTL_SECONDS = 8 * 3600;
+
+  @Transform(toInt) @IsInt() @Min(30) @Max(1800)
+  HOLD_SECONDS = 300;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  TEMPLATE_HORIZON_DAYS = 7;
+
+  /** Prefix of every BullMQ key in Redis (lets tests and demo share one Redis). */
+  @IsString()
+  QUEUE_PREFIX = 'snp';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Log one line per request (benchmarks turn it off to measure the service, not the terminal). */
+  @Transform(toBool) @IsBoolean()
+  REQUEST_LOGS = true;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  DB_POOL_SIZE = 20;
+
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV = 'development';
+
+  /** Requests per minute per client on sign-in. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_RATE_LIMIT = 20;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const raw: Record<string, unknown> = {};
+  for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  const config = plainToInstance(AppConfig, { ...raw, ...overrides });
+  const errors = validateSync(config, { whitelist: true });
+  if (errors.length) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    throw new Error(`Configuration invalide:\n  ${lines.join('\n  ')}`);
+  }
+  if (config.NODE_ENV === 'production' && config.JWT_SECRET === new AppConfig().JWT_SECRET) {
+    throw new Error('Configuration invalide: JWT_SECRET doit être défini en production');
+  }
+  return config;
+}

@@ -1,0 +1,24 @@
+import { types } from 'pg';
+import { DataSourceOptions } from 'typeorm';
+
+// A SQL date is a calendar day, not an instant: keep it as 'YYYY-MM-DD' instead of a local-midnight Date.
+types.setTypeParser(types.builtins.DATE, (v) => v);
+import { AppConfig } from '../config/app-config';
+import { MIGRATIONS } from '../../migrations';
+import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { ENTITIES } from './entities';
+
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migration',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    namingStrategy: new SnakeNamingStrategy(),
+    extra: { max: config.DB_POOL_SIZE, application_name: 'cpts-snp' },
+    logging: ['error'],
+  };
+}

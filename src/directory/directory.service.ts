@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../errors/domain-errors';
+import { isCoordination, Principal } from '../auth/roles';
+import { toE164 } from '../validation/phone';
+import { CommunesService } from './communes.service';
+import { Community } from './community.entity';
+import { CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery } from './dto/directory.dto';
+import { Practice } from './practice.entity';
+import { Practitioner } from './practitioner.entity';
+
+export interface PractitionerWithZone {
+  id: string;
+  practiceId: string;
+  timezone: string;
+  modalities: string[];
+}
+
+@Injectable()
+export class DirectoryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly communes: CommunesService,
+    @InjectRepository(Community) private readonly communities: Repository<Community>,
+    @InjectRepository(Practice) private readonly practices: Repository<Practice>,
+    @InjectRepository(Practitioner) private readonly practitioners: Repository<Practitioner>,
+  ) {}
+
+  async createCommunity(dto: CreateCommunityDto): Promise<Community> {
+    const known: Array<{ code: string }> = await this.dataSource.query(`SELECT code FROM commune WHERE code = ANY($1::varchar[])`, [dto.communeCodes]);
+    const unknown = dto.communeCodes.filter((c) => !known.some((k) => k.code === c));
+    if (unknown.length) throw new UnprocessableError('commune_unknown', `Communes inconnues du code officiel géographique : ${unknown.slice(0, 10).join(', ')}`);
+    const exists = await this.communities.createQueryBuilder('c').where('lower(c.name) = lower(:name)', { name: dto.name }).getCount();
+    if (exists) throw new ConflictError('community_exists', `Une CPTS nommée « ${dto.name} » existe déjà`);
+    return this.communities.save(this.communities.create({ name: dto.name, communeCodes: dto.communeCodes, timezone: 'Europe/Paris' }));
+  }
+
+  async createPractice(dto: CreatePracticeDto): Promise<Practice> {
+    if (!(await this.communities.existsBy({ id: dto.communityId }))) throw new UnprocessableError('reference_not_found', 'communityId ne correspond à aucune CPTS');
+    const commune = await this.communes.byCode(dto.communeCode);
+    if (!commune) throw new UnprocessableError('commune_unknown', `La commune ${dto.communeCode} n'existe pas dans le code officiel géographique`);
+    const location = dto.location ?? (await this.communes.centreOf(dto.communeCode));
+    return this.practices.save(
+      this.practices.create({
+        communityId: dto.communityId,
+        name: dto.name,
+        kind: dto.kind ?? 'medical_practice',
+        address: dto.address,
+        communeCode: dto.communeCode,
+        phone: toE164(dto.phone)!,
+        lat: location.lat,
+        lon: location.lon,
+      }),
+    );
+  }
+
+  async createPractitioner(dto: CreatePractitionerDto): Promise<Practitioner> {
+    if (!(await this.practices.existsBy({ id: dto.practiceId }))) throw new UnprocessableError('reference_not_found', 'practiceId ne correspond à aucun cabinet');
+    if (await this.practitioners.existsBy({ rpps: dto.rpps })) throw new ConflictError('rpps_taken', `Le praticien RPPS ${dto.rpps} est déjà inscrit`);
+    return this.practitioners.save(
+      this.practitioners.create({
+        rpps: dto.rpps,
+        firstName: dto.firstName,
+        lastName: dto.lastName,
+        profession: dto.profession,
+        practiceId: dto.practiceId,
+        minPatientAgeMonths: dto.minPatientAgeMonths ?? 0,
+        modalities: dto.modalities ?? ['in_person'],
+      }),
+    );
+  }
+
+  listPractices(q: ListPracticesQuery): Promise<Practice[]> {
+    return this.practices.find({ where: { ...(q.communityId && { communityId: q.communityId }), ...(q.communeCode && { communeCode: q.communeCode }) }, order: { name: 'ASC' }, take: 1000 });
+  }
+
+  listPractitioners(q: ListPractitionersQuery): Promise<Practitioner[]> {
+    return this.practitioners.find({ where: { ...(q.practiceId && { practiceId: q.practiceId }), ...(q.profession && { profession: q.profession }) }, order: { lastName: 'ASC' }, take: 1000 });
+  }
+
+  /** The practitioner with its community's time zone, after checking the caller may manage their agenda. */
+  async practitionerForAgenda(principal: Principal, practitionerId: string): Promise<PractitionerWithZone> {
+    const rows = await this.dataSource.query(
+      `SELECT pr.id, pr.practice_id AS "practiceId", pr.modalities, c.timezone
+         FROM practitioner pr JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
+        WHERE pr.id = $1`,
+      [practitionerId],
+    );
+    const found: PractitionerWithZone | undefined = rows[0];
+    if (!found) throw new NotFoundError('Praticien');
+    assertAgendaAccess(principal, found);
+    return found;
+  }
+}
+
+/** A GP manages their own agenda, a secretary those of their practice, coordination every agenda. */
+export function assertAgendaAccess(principal: Principal, practitioner: { id: string; practiceId: string }): void {
+  if (isCoordination(principal)) return;
+  if (principal.role === 'gp' && principal.practitionerId === practitioner.id) return;
+  if (principal.role === 'secretary' && principal.practiceId === practitioner.practiceId) return;
+  throw new ForbiddenError(
+    principal.role === 'gp'
+      ? 'Un médecin ne gère que ses propres créneaux'
+      : principal.role === 'secretary'
+        ? "Un secrétariat ne gère que les créneaux des praticiens de son cabinet"
+        : "Votre rôle ne permet pas de gérer l'agenda d'un praticien",
+  );
+}

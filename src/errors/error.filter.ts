@@ -1,0 +1,85 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import { QueryFailedError } from 'typeorm';
+import { DomainError } from './domain-errors';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+  alternatives?: unknown;
+}
+
+const HTTP_CODES: Record<number, [string, string]> = {
+  400: ['bad_request', 'Requête invalide'],
+  401: ['unauthorized', 'Identifiants absents ou invalides'],
+  403: ['forbidden', "Vous n'avez pas le droit de faire cette action"],
+  404: ['not_found', 'Ressource introuvable'],
+  405: ['method_not_allowed', 'Méthode non autorisée'],
+  406: ['not_acceptable', 'Format de réponse non disponible'],
+  409: ['conflict', "Conflit avec l'état actuel"],
+  413: ['payload_too_large', 'Requête trop volumineuse'],
+  415: ['unsupported_media_type', 'Envoyez du JSON (Content-Type: application/json)'],
+  422: ['unprocessable', 'Requête valide mais impossible à satisfaire'],
+  429: ['rate_limited', 'Trop de requêtes, réessayez dans une minute'],
+  503: ['service_unavailable', 'Service momentanément indisponible (base de données ou Redis injoignable)'],
+};
+
+/** Postgres errors caused by input (bad uuid, out-of-range value) are the caller's fault, not a 500. */
+const PG_INPUT_ERRORS: Record<string, [number, string, string]> = {
+  '22P02': [400, 'validation_failed', 'Valeur mal formée'],
+  '22003': [400, 'validation_failed', 'Valeur hors limites'],
+  '22007': [400, 'validation_failed', 'Date ou heure invalide'],
+  '22008': [400, 'validation_failed', 'Date ou heure hors limites'],
+  '22001': [400, 'validation_failed', 'Texte trop long'],
+  '23503': [422, 'reference_not_found', "Une référence (identifiant) n'existe pas"],
+  '23505': [409, 'conflict', 'Cet élément existe déjà'],
+};
+
+/** The one place where errors become HTTP answers of the shape API.md fixes. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) {
+      const err = exception as Error;
+      this.logger.error({ err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'unhandled error');
+    }
+    reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  }
+
+  toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return { statusCode: exception.status, error: exception.code, message: exception.message, ...exception.extra };
+    }
+    if (exception instanceof ThrottlerException) {
+      return { statusCode: 429, error: 'rate_limited', message: HTTP_CODES[429][1] };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const [code, fallback] = HTTP_CODES[status] ?? ['error', exception.message];
+      const res = exception.getResponse();
+      const message = typeof res === 'object' && res && typeof (res as any).message === 'string' ? (res as any).message : fallback;
+      const details = typeof res === 'object' && res && (res as any).details ? { details: (res as any).details } : {};
+      return { statusCode: status, error: code, message: status === 404 ? 'Adresse inconnue' : message, ...details };
+    }
+    if (exception instanceof QueryFailedError) {
+      const mapped = PG_INPUT_ERRORS[(exception as any).code];
+      if (mapped) return { statusCode: mapped[0], error: mapped[1], message: mapped[2] };
+    }
+    // Fastify's own errors (malformed JSON, body too large, wrong content type) carry a 4xx statusCode.
+    const status = (exception as any)?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const [code, fallback] = HTTP_CODES[status] ?? ['bad_request', 'Requête invalide'];
+      const message = (exception as any)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (exception as any) instanceof SyntaxError
+        ? 'Le corps de la requête n\'est pas un JSON valide'
+        : fallback;
+      return { statusCode: status, error: status === 400 ? 'validation_failed' : code, message };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'internal_error', message: 'Erreur interne, réessayez ; si cela persiste, contactez la coordination' };
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { Public } from '../auth/auth.decorators';
+import { REDIS } from '../redis/redis.module';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Public()
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: '200 quand PostgreSQL et Redis répondent, 503 sinon' })
+  check() {
+    return this.health.check([
+      () => this.db.pingCheck('postgres', { timeout: 1500 }),
+      async () => {
+        const redis = this.indicators.check('redis');
+        try {
+          const pong = await Promise.race([this.redis.ping(), new Promise<string>((_, no) => setTimeout(() => no(new Error('timeout')), 1500))]);
+          return pong === 'PONG' ? redis.up() : redis.down({ message: 'réponse inattendue' });
+        } catch (e) {
+          return redis.down({ message: (e as Error).message });
+        }
+      },
+    ]);
+  }
+}

@@ -1,0 +1,26 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { SlotsService } from '../slots/slots.service';
+import { MAINTENANCE_QUEUE, MaintenanceJob } from './maintenance.queue';
+
+@Processor(MAINTENANCE_QUEUE)
+export class MaintenanceProcessor extends WorkerHost {
+  private readonly logger = new Logger(MaintenanceProcessor.name);
+
+  constructor(private readonly slots: SlotsService) {
+    super();
+  }
+
+  async process(job: Job): Promise<number> {
+    switch (job.name as MaintenanceJob) {
+      case 'expand-templates':
+        return this.slots.expandTemplates();
+      case 'release-holds':
+        return this.slots.releaseExpiredHolds();
+      default:
+        this.logger.warn({ job: job.name }, 'unknown maintenance job');
+        return 0;
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export const MAINTENANCE_QUEUE = 'maintenance';
+export type MaintenanceJob = 'expand-templates' | 'release-holds';

@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { Principal } from '../auth/roles';
+import { UuidParam } from '../validation/decorators';
+import { CreateSlotTemplateDto, ListSlotsQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
+import { SlotsService } from './slots.service';
+
+@ApiTags('slots')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Controller()
+export class SlotsController {
+  constructor(private readonly slots: SlotsService) {}
+
+  @Roles('gp', 'secretary', 'coordinator', 'admin')
+  @Post('slots')
+  @ApiOperation({ summary: 'Publier un ou plusieurs créneaux SNP (409 slot_overlap si chevauchement, 422 si passé)' })
+  async publish(@CurrentPrincipal() p: Principal, @Body() dto: PublishSlotsDto) {
+    return { slots: await this.slots.publish(p, dto) };
+  }
+
+  @Get('slots')
+  @ApiOperation({ summary: 'Lister les créneaux' })
+  async list(@Query() q: ListSlotsQuery) {
+    return { slots: await this.slots.list(q) };
+  }
+
+  @Roles('secretary', 'regulator', 'coordinator', 'admin')
+  @Get('slots/search')
+  @ApiOperation({ summary: 'Créneaux libres les plus proches (règle de classement : README)' })
+  async search(@Query() q: SearchSlotsQuery) {
+    return { results: await this.slots.search(q) };
+  }
+
+  @Roles('gp', 'secretary', 'coordinator', 'admin')
+  @Delete('slots/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Retirer un créneau libre (409 s’il est réservé)' })
+  async withdraw(@CurrentPrincipal() p: Principal, @UuidParam() id: string) {
+    await this.slots.withdraw(p, id);
+  }
+
+  @Roles('secretary', 'regulator', 'coordinator', 'admin')
+  @Post('slots/:id/hold')
+  @ApiOperation({ summary: 'Retenir un créneau quelques minutes pendant l’appel' })
+  hold(@UuidParam() id: string) {
+    return this.slots.hold(id);
+  }
+
+  @Roles('gp', 'secretary', 'coordinator', 'admin')
+  @Post('slot-templates')
+  @ApiOperation({ summary: 'Modèle hebdomadaire : les créneaux des 7 prochains jours apparaissent aussitôt, puis chaque nuit' })
+  createTemplate(@CurrentPrincipal() p: Principal, @Body() dto: CreateSlotTemplateDto) {
+    return this.slots.createTemplate(p, dto);
+  }
+}

@@ -1,0 +1,233 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { updateReturning } from '../database/returning';
+import { CommunesService, GeoPoint } from '../directory/communes.service';
+import { assertAgendaAccess, DirectoryService } from '../directory/directory.service';
+import { NotFoundError, SlotOverlapError, SlotUnavailableError, UnprocessableError, ConflictError, ValidationFailedError } from '../errors/domain-errors';
+import { Principal } from '../auth/roles';
+import { CreateSlotTemplateDto, ListSlotsQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
+import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS, MAX_WINDOW_DAYS } from './ranking';
+import { SearchCriteria, searchFreeSlots, SearchResult } from './slot-search';
+import { expandTemplate, TemplateRule } from './template-expansion';
+
+export interface SlotView {
+  id: string;
+  practitionerId: string;
+  start: string;
+  end: string;
+  modality: string;
+  status: string;
+}
+
+const SLOT_COLUMNS = `id, practitioner_id, starts_at, ends_at, modality,
+  CASE WHEN status = 'held' AND hold_expires_at < now() THEN 'free' ELSE status END AS status`;
+
+const toView = (r: any): SlotView => ({
+  id: r.id,
+  practitionerId: r.practitioner_id,
+  start: r.starts_at.toISOString(),
+  end: r.ends_at.toISOString(),
+  modality: r.modality,
+  status: r.status,
+});
+
+const MAX_SLOT_MINUTES = 240;
+
+@Injectable()
+export class SlotsService {
+  private readonly logger = new Logger(SlotsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly directory: DirectoryService,
+    private readonly communes: CommunesService,
+  ) {}
+
+  async publish(principal: Principal, dto: PublishSlotsDto): Promise<SlotView[]> {
+    const practitioner = await this.directory.practitionerForAgenda(principal, dto.practitionerId);
+    const now = DateTime.utc();
+    const slots = dto.slots.map((s, i) => {
+      const start = DateTime.fromISO(s.start, { setZone: true });
+      const end = DateTime.fromISO(s.end, { setZone: true });
+      const modality = s.modality ?? 'in_person';
+      if (end <= start) throw new ValidationFailedError(`slots[${i}] : la fin doit être après le début`, [{ field: `slots.${i}.end`, messages: ['end doit être après start'] }]);
+      if (end.diff(start, 'minutes').minutes > MAX_SLOT_MINUTES) throw new ValidationFailedError(`slots[${i}] : un créneau dure au plus ${MAX_SLOT_MINUTES} minutes`, [{ field: `slots.${i}.end`, messages: [`durée maximale ${MAX_SLOT_MINUTES} minutes`] }]);
+      if (start <= now) throw new UnprocessableError('slot_in_past', `slots[${i}] : le créneau commence dans le passé (${s.start})`);
+      if (start > now.plus({ days: 92 })) throw new UnprocessableError('slot_too_far', `slots[${i}] : on ne publie pas de créneau SNP à plus de 3 mois`);
+      if (!practitioner.modalities.includes(modality)) throw new UnprocessableError('modality_not_offered', `slots[${i}] : ce praticien ne propose pas la modalité ${modality}`);
+      return { start: start.toJSDate(), end: end.toJSDate(), modality };
+    });
+    const sorted = [...slots].sort((a, b) => +a.start - +b.start);
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i].start < sorted[i - 1].end) throw new SlotOverlapError('Deux créneaux envoyés se chevauchent');
+    }
+    try {
+      const rows = await this.dataSource.query(
+        `INSERT INTO slot (practitioner_id, practice_id, starts_at, ends_at, modality)
+         SELECT $1, $2, s, e, m FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[]) AS t(s, e, m)
+         RETURNING ${SLOT_COLUMNS}`,
+        [practitioner.id, practitioner.practiceId, slots.map((s) => s.start), slots.map((s) => s.end), slots.map((s) => s.modality)],
+      );
+      return rows.map(toView).sort((a: SlotView, b: SlotView) => a.start.localeCompare(b.start));
+    } catch (e) {
+      if ((e as any).code === '23P01') throw new SlotOverlapError();
+      throw e;
+    }
+  }
+
+  async list(q: ListSlotsQuery): Promise<SlotView[]> {
+    const from = q.from ? new Date(q.from) : null;
+    const to = q.to ? new Date(q.to) : null;
+    const rows = await this.dataSource.query(
+      `SELECT * FROM (SELECT ${SLOT_COLUMNS} FROM slot
+         WHERE ($1::uuid IS NULL OR practitioner_id = $1)
+           AND ($2::timestamptz IS NULL OR ends_at > $2) AND ($3::timestamptz IS NULL OR starts_at < $3)) s
+        WHERE ($4::text IS NULL OR status = $4)
+        ORDER BY starts_at LIMIT 2000`,
+      [q.practitionerId ?? null, from, to, q.status ?? null],
+    );
+    return rows.map(toView);
+  }
+
+  /** Withdraws a free slot (status cancelled); a booked or held one stays. */
+  async withdraw(principal: Principal, id: string): Promise<void> {
+    const slot = await this.ownedSlot(principal, id);
+    const rows = await updateReturning(
+      this.dataSource,
+      `UPDATE slot SET status = 'cancelled', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
+        WHERE id = $1 AND (status = 'free' OR (status = 'held' AND hold_expires_at < now())) RETURNING id`,
+      [slot.id],
+    );
+    if (!rows.length) {
+      const [{ status }] = await this.dataSource.query(`SELECT status FROM slot WHERE id = $1`, [id]);
+      if (status === 'cancelled') return;
+      throw new ConflictError(status === 'booked' ? 'slot_booked' : 'slot_held', status === 'booked' ? 'Ce créneau est réservé : annulez d’abord le rendez-vous' : 'Ce créneau est en cours de réservation, réessayez dans quelques minutes');
+    }
+  }
+
+  /** Holds a free slot for HOLD_SECONDS while the patient is on the phone. */
+  async hold(id: string): Promise<{ holdToken: string; expiresAt: string }> {
+    const rows = await updateReturning(
+      this.dataSource,
+      `UPDATE slot SET status = 'held', hold_token = gen_random_uuid(), hold_expires_at = now() + make_interval(secs => $2), updated_at = now()
+        WHERE id = $1 AND starts_at > now() AND (status = 'free' OR (status = 'held' AND hold_expires_at < now()))
+        RETURNING hold_token, hold_expires_at`,
+      [id, this.config.HOLD_SECONDS],
+    );
+    if (!rows.length) {
+      await this.requireSlot(id);
+      throw new SlotUnavailableError('Ce créneau vient d’être pris ou retenu par quelqu’un d’autre');
+    }
+    return { holdToken: rows[0].hold_token, expiresAt: rows[0].hold_expires_at.toISOString() };
+  }
+
+  async search(q: SearchSlotsQuery): Promise<SearchResult[]> {
+    const origin = await this.originOf(q);
+    const from = q.from ? new Date(q.from) : new Date();
+    const to = q.to ? new Date(q.to) : DateTime.fromJSDate(from).plus({ hours: DEFAULT_WINDOW_HOURS }).toJSDate();
+    if (to <= from) throw new ValidationFailedError('to doit être après from', [{ field: 'to', messages: ['to doit être après from'] }]);
+    if (+to - +from > MAX_WINDOW_DAYS * 86_400_000) throw new ValidationFailedError(`La fenêtre de recherche est limitée à ${MAX_WINDOW_DAYS} jours`, [{ field: 'to', messages: [`au plus ${MAX_WINDOW_DAYS} jours après from`] }]);
+    return this.searchAround({
+      ...origin,
+      from,
+      to,
+      maxDistanceKm: q.maxDistanceKm ?? DEFAULT_MAX_DISTANCE_KM,
+      limit: q.limit ?? DEFAULT_LIMIT,
+      modality: q.modality,
+      patientAgeMonths: q.patientAgeMonths,
+    });
+  }
+
+  searchAround(criteria: SearchCriteria): Promise<SearchResult[]> {
+    return searchFreeSlots(this.dataSource.manager, criteria);
+  }
+
+  /** Where a search is centred: coordinates, else a commune's centre, else a postcode's. */
+  private async originOf(q: SearchSlotsQuery): Promise<GeoPoint> {
+    const hasLat = q.lat !== undefined;
+    const hasLon = q.lon !== undefined;
+    if (hasLat !== hasLon) throw new ValidationFailedError('Donnez lat et lon ensemble', [{ field: hasLat ? 'lon' : 'lat', messages: ['lat et lon vont ensemble'] }]);
+    if (hasLat) return { lat: q.lat!, lon: q.lon! };
+    if (q.communeCode) return this.communes.centreOf(q.communeCode);
+    if (q.postcode) return this.communes.centreOfPostcode(q.postcode);
+    throw new ValidationFailedError('Indiquez où chercher : lat et lon, communeCode ou postcode', [{ field: 'communeCode', messages: ['lat+lon, communeCode ou postcode requis'] }]);
+  }
+
+  async createTemplate(principal: Principal, dto: CreateSlotTemplateDto): Promise<{ template: Record<string, unknown>; generated: number }> {
+    const practitioner = await this.directory.practitionerForAgenda(principal, dto.practitionerId);
+    if (dto.endTime <= dto.startTime) throw new ValidationFailedError('endTime doit être après startTime', [{ field: 'endTime', messages: ['endTime doit être après startTime'] }]);
+    const modality = dto.modality ?? 'in_person';
+    if (!practitioner.modalities.includes(modality)) throw new UnprocessableError('modality_not_offered', `Ce praticien ne propose pas la modalité ${modality}`);
+    if (dto.validUntil && dto.validUntil < dto.validFrom) throw new ValidationFailedError('validUntil doit être après validFrom', [{ field: 'validUntil', messages: ['validUntil doit être après validFrom'] }]);
+    const today = DateTime.now().setZone(practitioner.timezone).toISODate()!;
+    if (dto.validUntil && dto.validUntil < today) throw new UnprocessableError('template_in_past', 'Ce modèle se termine avant aujourd’hui');
+    const [row] = await this.dataSource.query(
+      `INSERT INTO slot_template (practitioner_id, weekdays, start_time, end_time, slot_minutes, modality, valid_from, valid_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+      [practitioner.id, dto.weekdays, dto.startTime, dto.endTime, dto.slotMinutes, modality, dto.validFrom, dto.validUntil ?? null],
+    );
+    const generated = await this.expandTemplates(row.id);
+    return { template: { id: row.id, ...dto, modality }, generated };
+  }
+
+  /**
+   * Creates the slots of templates (one, or every active one) for the coming TEMPLATE_HORIZON_DAYS.
+   * Idempotent: a (template, start) pair is created once, even after a withdrawal, and a start that
+   * overlaps a slot published by hand is skipped (ON CONFLICT DO NOTHING covers both constraints).
+   */
+  async expandTemplates(templateId?: string, firstDayOverride?: string): Promise<number> {
+    const templates = await this.dataSource.query(
+      `SELECT t.id, t.practitioner_id, pr.practice_id, t.weekdays, to_char(t.start_time, 'HH24:MI') AS start_time,
+              to_char(t.end_time, 'HH24:MI') AS end_time, t.slot_minutes, t.modality,
+              to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until, c.timezone
+         FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
+         JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
+        WHERE ($1::uuid IS NULL OR t.id = $1) AND (t.valid_until IS NULL OR t.valid_until >= current_date - 1)`,
+      [templateId ?? null],
+    );
+    let created = 0;
+    const now = DateTime.utc();
+    for (const t of templates) {
+      const rule: TemplateRule = {
+        weekdays: t.weekdays.map(Number), startTime: t.start_time, endTime: t.end_time, slotMinutes: t.slot_minutes, validFrom: t.valid_from, validUntil: t.valid_until,
+      };
+      const firstDay = firstDayOverride ?? DateTime.now().setZone(t.timezone).toISODate()!;
+      const slots = expandTemplate(rule, firstDay, this.config.TEMPLATE_HORIZON_DAYS, t.timezone).filter((s) => s.start > now);
+      if (!slots.length) continue;
+      const rows = await this.dataSource.query(
+        `INSERT INTO slot (practitioner_id, practice_id, template_id, starts_at, ends_at, modality)
+         SELECT $1, $2, $3, s, e, $4 FROM unnest($5::timestamptz[], $6::timestamptz[]) AS x(s, e)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [t.practitioner_id, t.practice_id, t.id, t.modality, slots.map((s) => s.start.toJSDate()), slots.map((s) => s.end.toJSDate())],
+      );
+      created += rows.length;
+    }
+    if (!templateId) this.logger.log({ templates: templates.length, created }, 'templates expanded');
+    return created;
+  }
+
+  /** Tidies holds that have expired (readers already treat them as free). */
+  async releaseExpiredHolds(): Promise<number> {
+    const rows = await updateReturning(
+      this.dataSource,
+      `UPDATE slot SET status = 'free', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
+        WHERE status = 'held' AND hold_expires_at < now() RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  private async requireSlot(id: string): Promise<{ id: string; practitioner_id: string; practice_id: string; status: string }> {
+    const rows = await this.dataSource.query(`SELECT id, practitioner_id, practice_id, status FROM slot WHERE id = $1`, [id]);
+    if (!rows.length) throw new NotFoundError('Créneau');
+    return rows[0];
+  }
+
+  private async ownedSlot(principal: Principal, id: string) {
+    const slot = await this.requireSlot(id);
+    assertAgendaAccess(principal, { id: slot.practitioner_id, practiceId: slot.practice_id });
+    return slot;
+  }
+}

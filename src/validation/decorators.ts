@@ -1,0 +1,89 @@
+import { Param, ParseUUIDPipe } from '@nestjs/common';
+import { ValidationFailedError } from '../errors/domain-errors';
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsString, Matches, MaxLength, registerDecorator, ValidationOptions } from 'class-validator';
+import { DateTime } from 'luxon';
+import { INSEE_COMMUNE_PATTERN, POSTCODE_PATTERN } from '../directory/insee';
+import { isValidRpps } from '../directory/rpps';
+import { toE164 } from './phone';
+
+/** An instant with an explicit offset (or Z), e.g. 2026-11-23T08:30:00+01:00. */
+export function IsInstant(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: target.constructor,
+      propertyName,
+      options: {
+        message: `${propertyName} doit être une date-heure ISO 8601 avec fuseau, par ex. 2026-11-23T08:30:00+01:00`,
+        ...options,
+      },
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'string' &&
+          v.length <= 40 &&
+          /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/.test(v) &&
+          DateTime.fromISO(v, { setZone: true }).isValid,
+      },
+    });
+}
+
+/** A calendar date YYYY-MM-DD that exists. */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} doit être une date AAAA-MM-JJ existante`, ...options },
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid,
+      },
+    });
+}
+
+export const IsInseeCode = (each = false) =>
+  applyDecorators(
+    IsString({ each, message: ({ property }) => `${property} doit être un code commune INSEE (texte)` }),
+    Matches(INSEE_COMMUNE_PATTERN, { each, message: ({ property }) => `${property} doit être un code commune INSEE à 5 caractères (ex. 28088, 2A004)` }),
+  );
+
+export const IsPostcode = () =>
+  applyDecorators(IsString(), Matches(POSTCODE_PATTERN, { message: ({ property }) => `${property} doit être un code postal à 5 chiffres` }));
+
+export function IsRpps(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isRpps',
+      target: target.constructor,
+      propertyName,
+      options: { message: 'rpps doit comporter 11 chiffres dont une clé de contrôle (Luhn) valide', ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && isValidRpps(v) },
+    });
+}
+
+/** A phone number a French user would type; normalised to E.164 after validation by PhoneE164. */
+export function IsPhone(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isPhone',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} doit être un numéro de téléphone valide (ex. 06 12 34 56 78 ou +33612345678)`, ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && v.length <= 32 && toE164(v) !== null },
+    });
+}
+
+/** Bounded free text: trims, refuses empty and over-long strings. */
+export const IsText = (max: number) =>
+  applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
+    IsString({ message: ({ property }) => `${property} doit être du texte` }),
+    Matches(/\S/, { message: ({ property }) => `${property} ne doit pas être vide` }),
+    MaxLength(max, { message: ({ property }) => `${property} ne doit pas dépasser ${max} caractères` }),
+  );
+
+/** A :id route parameter that must be a uuid (400 otherwise, never a database error). */
+export const UuidParam = (name = 'id') =>
+  Param(name, new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailedError(`${name} doit être un identifiant (uuid)`, [{ field: name, messages: ['uuid attendu'] }]) }));

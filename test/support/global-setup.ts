@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { join } from 'path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { runMigrations } from '../../src/database/migrate';
+import { CommunesService } from '../../src/directory/communes.service';
+import { testConfig } from './test-config';
+
+/** Once per run: migrate the test database and load the communes (official list + demo centres). */
+export default async function globalSetup(): Promise<void> {
+  const config = testConfig();
+  await runMigrations(config);
+  const ds = await new DataSource(dataSourceOptions(config)).initialize();
+  try {
+    // Each run starts from an empty territory so earlier runs' slots never crowd the searches.
+    await ds.query(`TRUNCATE audit_event, booking_event, booking, slot, slot_template, api_key, app_user, practitioner, practice, community`);
+    const communes = new CommunesService(ds);
+    await communes.ensureOfficialList();
+    await communes.importCoordinates(join(__dirname, '..', '..', 'data', 'communes-demo.csv'));
+  } finally {
+    await ds.destroy();
+  }
+}

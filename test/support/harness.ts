@@ -1,0 +1,114 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomInt, randomUUID } from 'crypto';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { AppConfig } from '../../src/config/app-config';
+import { withRppsCheckDigit } from '../../src/directory/rpps';
+import { TEST_ADMIN, testConfig } from './test-config';
+
+export const API = '/api/v1';
+
+/** Demo communes with known centres (data/communes-demo.csv). */
+export const PLACES = {
+  chateaudun: { communeCode: '28088', lat: 48.0708, lon: 1.3378 },
+  bonneval: { communeCode: '28051', lat: 48.1828, lon: 1.3867 },
+  chartres: { communeCode: '28085', lat: 48.4469, lon: 1.4892 },
+};
+
+export interface Account {
+  id: string;
+  email: string;
+  token: string;
+  role: string;
+}
+
+export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+export const randomRpps = () => withRppsCheckDigit(String(randomInt(1_000_000_000, 9_999_999_999)));
+
+/** The real app on the real Postgres and Redis, plus the steps every story needs to set its scene. */
+export class Harness {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly admin: Account,
+  ) {}
+
+  static async start(overrides: Partial<AppConfig> = {}): Promise<Harness> {
+    const app = await createApp(testConfig(overrides));
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    const res = await request(app.getHttpServer()).post(`${API}/auth/login`).send(TEST_ADMIN).expect(200);
+    return new Harness(app, { id: res.body.user.id, email: TEST_ADMIN.email, token: res.body.accessToken, role: 'admin' });
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+  }
+
+  get http() {
+    return request(this.app.getHttpServer());
+  }
+
+  /** A request signed in as `who` (an account or a raw token). */
+  as(who: Account | string) {
+    const token = typeof who === 'string' ? who : who.token;
+    const server = this.app.getHttpServer();
+    const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
+    return {
+      get: (path: string) => auth(request(server).get(`${API}${path}`)),
+      post: (path: string) => auth(request(server).post(`${API}${path}`)),
+      delete: (path: string) => auth(request(server).delete(`${API}${path}`)),
+    };
+  }
+
+  async community(communeCodes = Object.values(PLACES).map((p) => p.communeCode)): Promise<string> {
+    const res = await this.as(this.admin).post('/communities').send({ name: unique('CPTS test'), communeCodes }).expect(201);
+    return res.body.id;
+  }
+
+  async practice(communityId: string, body: Record<string, unknown> = {}): Promise<{ id: string; location: { lat: number; lon: number } }> {
+    const res = await this.as(this.admin)
+      .post('/practices')
+      .send({ communityId, name: unique('Cabinet'), address: '1 place du Marché', communeCode: PLACES.chateaudun.communeCode, phone: '02 37 45 00 00', ...body })
+      .expect(201);
+    return res.body;
+  }
+
+  async practitioner(practiceId: string, body: Record<string, unknown> = {}): Promise<{ id: string; practiceId: string }> {
+    const res = await this.as(this.admin)
+      .post('/practitioners')
+      .send({ rpps: randomRpps(), firstName: 'Claire', lastName: unique('Dr'), profession: 'general_practitioner', practiceId, modalities: ['in_person', 'teleconsultation'], ...body })
+      .expect(201);
+    return res.body;
+  }
+
+  async account(role: string, links: { practiceId?: string; practitionerId?: string } = {}): Promise<Account> {
+    const email = `${unique(role)}@test.cpts.local`;
+    const password = 'mot-de-passe-de-test';
+    const created = await this.as(this.admin).post('/users').send({ email, password, role, ...links }).expect(201);
+    const res = await this.http.post(`${API}/auth/login`).send({ email, password }).expect(200);
+    return { id: created.body.id, email, token: res.body.accessToken, role };
+  }
+
+  /** Publishes slots for a practitioner, starting `minutesAhead` from now, each `minutes` long. */
+  async publish(who: Account, practitionerId: string, starts: number[], minutes = 15, modality = 'in_person'): Promise<Array<{ id: string; start: string; end: string }>> {
+    const slots = starts.map((m) => ({ start: inMinutes(m), end: inMinutes(m + minutes), modality }));
+    const res = await this.as(who).post('/slots').send({ practitionerId, slots }).expect(201);
+    return res.body.slots;
+  }
+}
+
+/** An instant `m` minutes from now, whole minutes, with an offset (as clients send them). */
+export function inMinutes(m: number): string {
+  const d = new Date(Math.ceil(Date.now() / 60000) * 60000 + m * 60000);
+  return d.toISOString().replace('Z', '+00:00');
+}
+
+export const patient = (over: Record<string, unknown> = {}) => ({
+  firstName: 'Léa',
+  lastName: 'Martin',
+  birthDate: '1990-05-17',
+  phone: '06 12 34 56 78',
+  communeCode: PLACES.chateaudun.communeCode,
+  hasReferringGp: false,
+  ...over,
+});

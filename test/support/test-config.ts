@@ -1,0 +1,25 @@
+import { AppConfig, loadConfig } from '../../src/config/app-config';
+
+export const TEST_ADMIN = { email: 'admin@test.cpts.local', password: 'admin-test-password' };
+
+/** The app's configuration for tests: its own database and queue prefix on the real local servers. */
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  return loadConfig(
+    {
+      ...process.env,
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/snp_test',
+      REDIS_URL: process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    },
+    {
+      NODE_ENV: 'test',
+      MIGRATIONS_RUN: false,
+      REQUEST_LOGS: false,
+      LOG_LEVEL: 'warn',
+      QUEUE_PREFIX: 'snp-test',
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
+      LOGIN_RATE_LIMIT: 10000,
+      ...overrides,
+    },
+  );
+}
