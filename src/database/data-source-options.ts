@@ -19,6 +19,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     extra: { max: config.DB_POOL_SIZE, application_name: 'cpts-snp' },
-    logging: ['error'],
+    // Off: TypeORM would print failed queries with their parameters, which can carry patient data.
+    logging: false,
   };
 }

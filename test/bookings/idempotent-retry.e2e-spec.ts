@@ -1,0 +1,42 @@
+import { Account, Harness, patient } from '../support/harness';
+
+/** The regulation software times out and retries the same booking with its Idempotency-Key. */
+describe('retrying a booking with the same Idempotency-Key', () => {
+  let h: Harness;
+  let regulator: Account;
+  let gp: Account;
+  let practitionerId: string;
+
+  beforeAll(async () => {
+    h = await Harness.start();
+    const community = await h.community();
+    practitionerId = (await h.practitioner((await h.practice(community)).id)).id;
+    gp = await h.account('gp', { practitionerId });
+    regulator = await h.account('regulator');
+  });
+
+  afterAll(() => h.close());
+
+  it('returns the first booking again, and 422 when the key is reused for another body', async () => {
+    const [slot, other] = await h.publish(gp, practitionerId, [60, 90]);
+    const body = { slotId: slot.id, patient: patient({ lastName: 'Bernard' }) };
+    const first = await h.as(regulator).post('/bookings').set('Idempotency-Key', 'appel-1234').send(body).expect(201);
+    const retry = await h.as(regulator).post('/bookings').set('Idempotency-Key', 'appel-1234').send(body).expect(201);
+    expect(retry.body).toEqual(first.body);
+    expect(first.body.channel).toBe('regulation');
+
+    const reused = await h.as(regulator).post('/bookings').set('Idempotency-Key', 'appel-1234').send({ ...body, slotId: other.id }).expect(422);
+    expect(reused.body.error).toBe('idempotency_key_reused');
+
+    // Without the key, the same body is a second attempt on a booked slot.
+    await h.as(regulator).post('/bookings').send(body).expect(409);
+  });
+
+  it('books once when the same retry arrives many times at once', async () => {
+    const [slot] = await h.publish(gp, practitionerId, [120]);
+    const body = { slotId: slot.id, patient: patient({ lastName: 'Petit' }) };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => h.as(regulator).post('/bookings').set('Idempotency-Key', 'appel-5678').send(body)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+  });
+});
