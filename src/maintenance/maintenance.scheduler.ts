@@ -27,12 +27,12 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
 
   @Cron(CronExpression.EVERY_MINUTE)
   releaseHolds() {
-    return this.enqueue('release-holds', DateTime.utc().toFormat("yyyy-LL-dd'T'HH:mm"));
+    return this.enqueue('release-holds', DateTime.utc().toFormat("yyyy-LL-dd'T'HH-mm"));
   }
 
   private async enqueue(name: MaintenanceJob, period: string): Promise<void> {
     try {
-      await this.queue.add(name, {}, { jobId: `${name}:${period}`, removeOnComplete: { count: 200 }, removeOnFail: { count: 200 }, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
+      await this.queue.add(name, {}, { jobId: `${name}.${period}`, removeOnComplete: { count: 200 }, removeOnFail: { count: 200 }, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
     } catch (e) {
       this.logger.warn({ job: name, err: (e as Error).message }, 'could not enqueue maintenance job (Redis down?)');
     }

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { DateTime } from 'luxon';
+import { join } from 'path';
+import { DataSource } from 'typeorm';
+import { createApp } from '../app.factory';
+import { AuthService } from '../auth/auth.service';
+import { Principal } from '../auth/roles';
+import { loadConfig } from '../config/app-config';
+import { CommunesService } from '../directory/communes.service';
+import { DirectoryService } from '../directory/directory.service';
+import { withRppsCheckDigit } from '../directory/rpps';
+import { SlotsService } from '../slots/slots.service';
+import { DEMO_COMMUNITY, DEMO_PASSWORD, DEMO_PRACTICES } from './demo-territory';
+
+const DEMO_ADMIN = { email: 'admin@demo.cpts.fr', password: 'demo-admin-2026' };
+
+/** `npm run demo`: migrate, seed the demo CPTS (once), serve API + web form, print where and who. */
+async function main() {
+  const config = loadConfig(
+    { ...process.env, ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? DEMO_ADMIN.email, ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? DEMO_ADMIN.password },
+  );
+  const app = await createApp(config);
+  await app.init();
+  const accounts = await seed(app.get(DataSource), app.get(CommunesService), app.get(DirectoryService), app.get(AuthService), app.get(SlotsService));
+  await app.listen(config.PORT, '0.0.0.0');
+  const url = `http://localhost:${config.PORT}`;
+  const lines = [
+    '',
+    `  Service SNP prêt : ${url}`,
+    `  API documentée :   ${url}/docs`,
+    `  État :             ${url}/health`,
+    '',
+    '  Comptes de démonstration :',
+    `    admin         ${config.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : DEMO_ADMIN.password}`,
+    ...accounts.map((a) => `    ${a.role.padEnd(13)} ${a.email} / ${DEMO_PASSWORD}`),
+    '',
+    '  Ctrl+C pour arrêter.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function seed(ds: DataSource, communes: CommunesService, directory: DirectoryService, auth: AuthService, slots: SlotsService) {
+  await communes.importCoordinates(join(__dirname, '..', '..', 'data', 'communes-demo.csv'));
+  const coordinator: Principal = { kind: 'user', id: '00000000-0000-0000-0000-000000000000', role: 'admin', practiceId: null, practitionerId: null };
+  const accounts: Array<{ role: string; email: string }> = [];
+  const account = async (role: 'gp' | 'secretary' | 'regulator' | 'coordinator', email: string, links: { practiceId?: string; practitionerId?: string } = {}) => {
+    const exists = await ds.query(`SELECT 1 FROM app_user WHERE lower(email) = lower($1)`, [email]);
+    if (!exists.length) await auth.createUser({ email, password: DEMO_PASSWORD, role, ...links });
+    accounts.push({ role, email });
+  };
+
+  let [community] = await ds.query(`SELECT id FROM community WHERE name = $1`, [DEMO_COMMUNITY.name]);
+  community ??= await directory.createCommunity(DEMO_COMMUNITY);
+  const today = DateTime.now().setZone('Europe/Paris').toISODate()!;
+
+  for (const p of DEMO_PRACTICES) {
+    let [practice] = await ds.query(`SELECT id FROM practice WHERE community_id = $1 AND name = $2`, [community.id, p.name]);
+    practice ??= await directory.createPractice({ communityId: community.id, name: p.name, address: p.address, communeCode: p.communeCode, phone: p.phone, kind: 'cabinet' });
+    for (const d of p.practitioners) {
+      const rpps = withRppsCheckDigit(d.rppsPrefix);
+      let [practitioner] = await ds.query(`SELECT id FROM practitioner WHERE rpps = $1`, [rpps]);
+      if (!practitioner) {
+        const modalities = d.modalities ?? ['in_person'];
+        practitioner = await directory.createPractitioner({ rpps, firstName: d.firstName, lastName: d.lastName, profession: 'general_practitioner', practiceId: practice.id, minPatientAgeMonths: d.minPatientAgeMonths ?? 0, modalities });
+        for (const t of d.templates) {
+          await slots.createTemplate(coordinator, { practitionerId: practitioner.id, weekdays: [1, 2, 3, 4, 5, 6, 7], validFrom: today, ...t });
+        }
+      }
+      await account('gp', `dr.${slug(d.lastName)}@demo.cpts.fr`, { practitionerId: practitioner.id });
+    }
+    if (p.key === 'bonneval') await account('secretary', 'secretariat.bonneval@demo.cpts.fr', { practiceId: practice.id });
+    if (p.key === 'chateaudun') await account('secretary', 'secretariat.chateaudun@demo.cpts.fr', { practiceId: practice.id });
+  }
+  await account('regulator', 'regulation.samu28@demo.cpts.fr');
+  await account('coordinator', 'coordination@demo.cpts.fr');
+  // Templates already give slots from now to the coming week; re-running tops up, never duplicates.
+  await slots.expandTemplates();
+  return accounts;
+}
+
+const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, '-');
+
+main().catch((e) => {
+  console.error(`La démo n'a pas pu démarrer : ${e instanceof Error ? e.message : e}`);
+  process.exit(1);
+});
