@@ -62,6 +62,7 @@ export class BookingsService {
       const replay = await this.replay(principal, idempotencyKey, requestHash);
       if (replay) return replay;
     }
+    await this.assertBookable(req.slotId, birth);
     try {
       const bookingId = await this.dataSource.transaction(async (em) => {
         const taken = await updateReturning(
@@ -103,6 +104,20 @@ export class BookingsService {
     }
   }
 
+  /** Rules that do not race (the slot's time, the practitioner's minimum age): 404 or 422 before trying. */
+  private async assertBookable(slotId: string, birth: DateTime): Promise<void> {
+    const rows = await this.dataSource.query(
+      `SELECT s.starts_at <= now() AS past, pr.min_patient_age_months FROM slot s JOIN practitioner pr ON pr.id = s.practitioner_id WHERE s.id = $1`,
+      [slotId],
+    );
+    if (!rows.length) throw new NotFoundError('Créneau');
+    if (rows[0].past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
+    const ageMonths = Math.floor(DateTime.now().setZone(ZONE).diff(birth, 'months').months);
+    if (ageMonths < rows[0].min_patient_age_months) {
+      throw new UnprocessableError('patient_too_young', `Ce praticien reçoit les patients à partir de ${formatAge(rows[0].min_patient_age_months)} : choisissez un autre créneau`);
+    }
+  }
+
   /** The first answer for the same key and body; 422 when the key was used for another body. */
   private async replay(principal: Principal, key: string, requestHash: string) {
     const rows = await this.dataSource.query(
@@ -118,7 +133,6 @@ export class BookingsService {
 
   private async alternatives(req: BookingRequest) {
     const rows = await this.dataSource.query(`SELECT s.modality, p.lat, p.lon FROM slot s JOIN practice p ON p.id = s.practice_id WHERE s.id = $1`, [req.slotId]);
-    if (!rows.length) throw new NotFoundError('Créneau');
     const now = new Date();
     const ageMonths = Math.floor(DateTime.now().setZone(ZONE).diff(DateTime.fromISO(req.patient.birthDate, { zone: ZONE }), 'months').months);
     return this.slots.searchAround({
@@ -221,6 +235,8 @@ export class BookingsService {
     ]);
   }
 }
+
+const formatAge = (months: number) => (months % 12 === 0 ? `${months / 12} ans` : `${months} mois`);
 
 function isBookingSide(p: Principal, b: any): boolean {
   if ((b.booked_by_user_id ?? b.booked_by_api_key_id) === p.id) return true;

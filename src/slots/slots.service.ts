@@ -118,7 +118,8 @@ export class SlotsService {
       [id, this.config.HOLD_SECONDS],
     );
     if (!rows.length) {
-      await this.requireSlot(id);
+      const slot = await this.requireSlot(id);
+      if (slot.past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
       throw new SlotUnavailableError('Ce créneau vient d’être pris ou retenu par quelqu’un d’autre');
     }
     return { holdToken: rows[0].hold_token, expiresAt: rows[0].hold_expires_at.toISOString() };
@@ -219,8 +220,8 @@ export class SlotsService {
     return rows.length;
   }
 
-  private async requireSlot(id: string): Promise<{ id: string; practitioner_id: string; practice_id: string; status: string }> {
-    const rows = await this.dataSource.query(`SELECT id, practitioner_id, practice_id, status FROM slot WHERE id = $1`, [id]);
+  private async requireSlot(id: string): Promise<{ id: string; practitioner_id: string; practice_id: string; status: string; past: boolean }> {
+    const rows = await this.dataSource.query(`SELECT id, practitioner_id, practice_id, status, starts_at <= now() AS past FROM slot WHERE id = $1`, [id]);
     if (!rows.length) throw new NotFoundError('Créneau');
     return rows[0];
   }

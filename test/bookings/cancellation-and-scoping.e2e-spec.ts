@@ -70,4 +70,19 @@ describe('cancelling a booking', () => {
     expect(early.body.error).toBe('outcome_too_early');
     await h.as(bookingSecretary).post(`/bookings/${booking.id}/outcome`).send({ outcome: 'no_show' }).expect(403);
   });
+
+  it('closes a booking whose slot has started: outcome recorded, no more cancellation', async () => {
+    const startsIn = 2500;
+    const start = new Date(Date.now() + startsIn);
+    const end = new Date(start.getTime() + 15 * 60000);
+    const published = await h.as(gp).post('/slots').send({ practitionerId, slots: [{ start: start.toISOString(), end: end.toISOString() }] }).expect(201);
+    const booking = await h.as(bookingSecretary).post('/bookings').send({ slotId: published.body.slots[0].id, patient: patient() }).expect(201);
+    await new Promise((r) => setTimeout(r, Math.max(0, start.getTime() - Date.now()) + 200));
+
+    await h.as(bookingSecretary).post(`/slots/${published.body.slots[0].id}/hold`).expect(422);
+    const done = await h.as(gp).post(`/bookings/${booking.body.id}/outcome`).send({ outcome: 'attended' }).expect(200);
+    expect(done.body.status).toBe('attended');
+    const late = await h.as(bookingSecretary).post(`/bookings/${booking.body.id}/cancel`).send({}).expect(409);
+    expect(late.body.error).toBe('booking_closed');
+  });
 });

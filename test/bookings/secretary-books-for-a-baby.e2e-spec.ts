@@ -61,6 +61,11 @@ describe('a secretary books a colleague’s same-day slot for an 8-month-old', (
     const wide = await h.as(secretary).get(`/slots/search?communeCode=${PLACES.chateaudun.communeCode}&maxDistanceKm=60&limit=100`).expect(200);
     expect(wide.body.results.map((r: any) => r.slot.id)).toContain(tooFar.id);
 
+    // Booking the adults-only GP directly is refused too, with the reason.
+    const refused = await h.as(secretary).post('/bookings').send({ slotId: notForChildren.id, patient: patient({ birthDate: eightMonthsAgo }) }).expect(422);
+    expect(refused.body).toMatchObject({ error: 'patient_too_young' });
+    expect(refused.body.message).toMatch(/15 ans/);
+
     const hold = await h.as(secretary).post(`/slots/${soon.id}/hold`).expect(201);
     expect(new Date(hold.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
 
