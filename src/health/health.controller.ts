@@ -24,11 +24,15 @@ export class HealthController {
       () => this.db.pingCheck('postgres', { timeout: 1500 }),
       async () => {
         const redis = this.indicators.check('redis');
+        let timer: NodeJS.Timeout | undefined;
         try {
-          const pong = await Promise.race([this.redis.ping(), new Promise<string>((_, no) => setTimeout(() => no(new Error('timeout')), 1500))]);
+          const timeout = new Promise<string>((_, no) => (timer = setTimeout(() => no(new Error('timeout')), 1500)));
+          const pong = await Promise.race([this.redis.ping(), timeout]);
           return pong === 'PONG' ? redis.up() : redis.down({ message: 'réponse inattendue' });
         } catch (e) {
           return redis.down({ message: (e as Error).message });
+        } finally {
+          clearTimeout(timer);
         }
       },
     ]);

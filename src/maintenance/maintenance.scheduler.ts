@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
@@ -10,13 +10,20 @@ import { MAINTENANCE_QUEUE, MaintenanceJob } from './maintenance.queue';
  * running this scheduler still get the work done once per period (BullMQ drops duplicate ids).
  */
 @Injectable()
-export class MaintenanceScheduler implements OnApplicationBootstrap {
+export class MaintenanceScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MaintenanceScheduler.name);
 
   constructor(@InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue) {}
 
+  private startup: Promise<void> | undefined;
+
   onApplicationBootstrap(): void {
-    void this.expandTemplates();
+    this.startup = this.expandTemplates();
+  }
+
+  /** Lets the start-up enqueue finish before the queue closes (fast restarts, tests). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.startup;
   }
 
   /** Hourly, so a missed night (restart, outage) is caught up within the hour; idempotent. */

@@ -1,6 +1,8 @@
-import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+
+const logger = new Logger('Redis');
 
 export const REDIS = Symbol('REDIS');
 
@@ -9,7 +11,9 @@ export const REDIS = Symbol('REDIS');
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // quit() waits for a connection that may never come; disconnect() also stops reconnecting.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
   }
 }
 
@@ -20,7 +24,18 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (c: AppConfig) => new Redis(c.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false, connectTimeout: 2000 }),
+      useFactory: (c: AppConfig) => {
+        const redis = new Redis(c.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
+        let lastWarning = 0;
+        redis.on('error', (e: Error) => {
+          // /health reports the outage; one log line a minute is enough.
+          if (Date.now() - lastWarning > 60_000) {
+            lastWarning = Date.now();
+            logger.warn({ err: e.message }, 'Redis unreachable');
+          }
+        });
+        return redis;
+      },
     },
     RedisCloser,
   ],
