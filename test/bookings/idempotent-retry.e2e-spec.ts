@@ -9,9 +9,7 @@ describe('retrying a booking with the same Idempotency-Key', () => {
 
   beforeAll(async () => {
     h = await Harness.start();
-    const community = await h.community();
-    practitionerId = (await h.practitioner((await h.practice(community)).id)).id;
-    gp = await h.account('gp', { practitionerId });
+    ({ practitionerId, gp } = await h.gpWithAgenda());
     regulator = await h.account('regulator');
   });
 

@@ -9,10 +9,7 @@ describe('a GP publishes SNP slots', () => {
 
   beforeAll(async () => {
     h = await Harness.start();
-    const community = await h.community();
-    practiceId = (await h.practice(community)).id;
-    practitionerId = (await h.practitioner(practiceId)).id;
-    gp = await h.account('gp', { practitionerId });
+    ({ practiceId, practitionerId, gp } = await h.gpWithAgenda());
   });
 
   afterAll(() => h.close());

@@ -13,9 +13,7 @@ describe('a weekly template across the change to summer time', () => {
 
   beforeAll(async () => {
     h = await Harness.start();
-    const community = await h.community();
-    practitionerId = (await h.practitioner((await h.practice(community)).id)).id;
-    gp = await h.account('gp', { practitionerId });
+    ({ practitionerId, gp } = await h.gpWithAgenda());
   });
 
   afterAll(() => h.close());

@@ -89,6 +89,14 @@ export class Harness {
     return { id: created.body.id, email, token: res.body.accessToken, role };
   }
 
+  /** A new CPTS with one practice and one GP who can sign in: the scene most stories start from. */
+  async gpWithAgenda(): Promise<{ communityId: string; practiceId: string; practitionerId: string; gp: Account }> {
+    const communityId = await this.community();
+    const practiceId = (await this.practice(communityId)).id;
+    const practitionerId = (await this.practitioner(practiceId)).id;
+    return { communityId, practiceId, practitionerId, gp: await this.account('gp', { practitionerId }) };
+  }
+
   /** Publishes slots for a practitioner, starting `minutesAhead` from now, each `minutes` long. */
   async publish(who: Account, practitionerId: string, starts: number[], minutes = 15, modality = 'in_person'): Promise<Array<{ id: string; start: string; end: string }>> {
     const slots = starts.map((m) => ({ start: inMinutes(m), end: inMinutes(m + minutes), modality }));
