@@ -9,6 +9,7 @@ import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { CommunesService } from './directory/communes.service';
 import { ErrorFilter } from './errors/error.filter';
+import { requestIdFor } from './logging/request-id';
 import { buildValidationPipe } from './validation/validation.pipe';
 
 export const API_PREFIX = 'api/v1';
@@ -18,10 +19,17 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (config.MIGRATIONS_RUN) await runMigrations(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024 }),
+    new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024, genReqId: requestIdFor, requestIdHeader: false }),
     { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (req, reply, done) => {
+      reply.header('x-request-id', req.id);
+      done();
+    });
   app.enableShutdownHooks();
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(buildValidationPipe());
