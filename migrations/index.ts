@@ -1,4 +1,5 @@
 import { CoreSchema1763856000000 } from './1763856000000-CoreSchema';
+import { SlotSearchByPractice1763942400000 } from './1763942400000-SlotSearchByPractice';
 
 /** Every migration, in order; listed explicitly so the same list runs from ts (tests) and js (dist). */
-export const MIGRATIONS = [CoreSchema1763856000000];
+export const MIGRATIONS = [CoreSchema1763856000000, SlotSearchByPractice1763942400000];

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'crypto';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -17,7 +18,16 @@ import { User } from './user.entity';
     TypeOrmModule.forFeature([User, ApiKey]),
     JwtModule.registerAsync({
       inject: [AppConfig],
-      useFactory: (c: AppConfig) => ({ secret: c.JWT_SECRET, signOptions: { expiresIn: c.JWT_TTL_SECONDS } }),
+      // A KeyObject, not the string: jsonwebtoken would otherwise try (and fail, with a costly
+      // exception) to parse the string as a PEM public key on every request.
+      useFactory: (c: AppConfig) => {
+        const key = createSecretKey(Buffer.from(c.JWT_SECRET, 'utf8'));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { algorithm: 'HS256', expiresIn: c.JWT_TTL_SECONDS },
+          verifyOptions: { algorithms: ['HS256'] },
+        };
+      },
     }),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig],

@@ -3,12 +3,14 @@ import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
+import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
 import { isCoordination, Principal } from '../auth/roles';
 import { ConflictError, ForbiddenError, NotFoundError, SlotUnavailableError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
 import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking';
 import { SlotsService } from '../slots/slots.service';
 import { toE164 } from '../validation/phone';
+import { ageInMonths } from './age';
 import { BookingChannel } from './booking.entity';
 import { CreateBookingDto, ListBookingsQuery } from './dto/bookings.dto';
 
@@ -21,6 +23,36 @@ const BOOKING_VIEW_SQL = `
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
     FROM booking b JOIN slot s ON s.id = b.slot_id
     JOIN practitioner pr ON pr.id = s.practitioner_id JOIN practice p ON p.id = s.practice_id`;
+
+/**
+ * One statement books: take the slot, insert the booking, its first status event and the audit
+ * line, and answer the booking view (same columns as BOOKING_VIEW_SQL). Nothing is written unless
+ * the slot was taken.
+ */
+const BOOK_SQL = `
+  WITH taken AS (
+    UPDATE slot s SET status = 'booked', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
+     WHERE s.id = $1 AND s.starts_at > now()
+       AND (s.status = 'free' OR (s.status = 'held' AND (s.hold_expires_at < now() OR s.hold_token = $2::uuid)))
+       AND EXISTS (SELECT 1 FROM practitioner pr WHERE pr.id = s.practitioner_id AND pr.min_patient_age_months <= $3::int)
+    RETURNING s.id, s.starts_at, s.ends_at, s.modality, s.practitioner_id, s.practice_id
+  ), b AS (
+    INSERT INTO booking (slot_id, patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email,
+       patient_commune_code, patient_has_referring_gp, reason, channel, booked_by_user_id, booked_by_api_key_id, booked_by_role,
+       booked_by_practice_id, idempotency_key, request_hash)
+    SELECT taken.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 FROM taken
+    RETURNING *
+  ), ev AS (
+    INSERT INTO booking_event (booking_id, status, actor_user_id, actor_role) SELECT b.id, 'confirmed', $13, $15 FROM b
+  ), au AS (
+    INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id)
+    SELECT $13, $14, $15, 'create', 'booking', b.id FROM b
+  )
+  SELECT b.*, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
+         pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
+         p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
+    FROM b JOIN taken ON taken.id = b.slot_id
+    JOIN practitioner pr ON pr.id = taken.practitioner_id JOIN practice p ON p.id = taken.practice_id`;
 
 export interface BookingRequest {
   slotId: string;
@@ -46,51 +78,37 @@ export class BookingsService {
   ) {}
 
   /**
-   * Books a slot. Race-free: one conditional UPDATE takes the slot (free, expired hold, or held with
-   * this token) and the partial unique index booking_live_slot_uq backs it. The loser gets 409
-   * slot_unavailable with the next best slots around the same practice.
+   * Books a slot in one SQL statement, hence one round trip and one implicit transaction: a
+   * conditional UPDATE takes the slot (free, expired hold, or held with this token; not started;
+   * the practitioner sees patients of this age), and only if it did are the booking, its first
+   * status event and the audit line inserted. Race-free: of concurrent statements on one slot, the
+   * row lock lets one through and the others re-check the condition and take nothing; the partial
+   * unique index booking_live_slot_uq backs it. When nothing was taken, diagnose() says why
+   * (404, 422, or 409 slot_unavailable with the next best slots around the same practice).
    */
   async book(principal: Principal, req: BookingRequest, idempotencyKey?: string, channel: BookingChannel = channelOf(principal)) {
     const phone = toE164(req.patient.phone)!;
-    const birth = DateTime.fromISO(req.patient.birthDate, { zone: ZONE });
-    const today = DateTime.now().setZone(ZONE).startOf('day');
-    if (birth > today) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
-    if (birth < today.minus({ years: 130 })) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
+    const ageMonths = ageInMonths(req.patient.birthDate);
+    if (ageMonths < 0) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
+    if (ageMonths > 130 * 12) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
     const requestHash = sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null]));
 
     if (idempotencyKey) {
       const replay = await this.replay(principal, idempotencyKey, requestHash);
       if (replay) return replay;
     }
-    await this.assertBookable(req.slotId, birth);
+    const userId = principal.kind === 'user' ? principal.id : null;
+    const apiKeyId = principal.kind === 'api_key' ? principal.id : null;
     try {
-      const bookingId = await this.dataSource.transaction(async (em) => {
-        const taken = await updateReturning(
-        em,
-          `UPDATE slot SET status = 'booked', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
-            WHERE id = $1 AND starts_at > now()
-              AND (status = 'free' OR (status = 'held' AND (hold_expires_at < now() OR hold_token = $2::uuid)))
-            RETURNING id`,
-          [req.slotId, req.holdToken ?? null],
-        );
-        if (!taken.length) throw new SlotUnavailableError();
-        const [b] = await em.query(
-          `INSERT INTO booking (slot_id, patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email,
-             patient_commune_code, patient_has_referring_gp, reason, channel, booked_by_user_id, booked_by_api_key_id, booked_by_role,
-             booked_by_practice_id, idempotency_key, request_hash)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
-          [
-            req.slotId, req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
-            req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
-            principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role,
-            principal.practiceId, idempotencyKey ?? null, idempotencyKey ? requestHash : null,
-          ],
-        );
-        await this.recordStatus(em, b.id, 'confirmed', principal);
-        await this.audit.record(principal, 'create', 'booking', b.id, em);
-        return b.id as string;
-      });
-      return this.view(bookingId);
+      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, [
+        req.slotId, req.holdToken ?? null, ageMonths,
+        req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
+        req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
+        userId, apiKeyId, principal.role, principal.practiceId, idempotencyKey ?? null, idempotencyKey ? requestHash : null,
+      ]);
+      if (rows.length) return present(rows[0]);
+      await this.diagnose(req.slotId, ageMonths);
+      throw new SlotUnavailableError();
     } catch (e) {
       const concurrentSameKey = (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '');
       if (idempotencyKey && (e instanceof SlotUnavailableError || concurrentSameKey)) {
@@ -104,15 +122,14 @@ export class BookingsService {
     }
   }
 
-  /** Rules that do not race (the slot's time, the practitioner's minimum age): 404 or 422 before trying. */
-  private async assertBookable(slotId: string, birth: DateTime): Promise<void> {
+  /** Why a slot could not be taken, for rules that do not race: 404 or 422; returns if it is simply taken. */
+  private async diagnose(slotId: string, ageMonths: number): Promise<void> {
     const rows = await this.dataSource.query(
       `SELECT s.starts_at <= now() AS past, pr.min_patient_age_months FROM slot s JOIN practitioner pr ON pr.id = s.practitioner_id WHERE s.id = $1`,
       [slotId],
     );
     if (!rows.length) throw new NotFoundError('Créneau');
     if (rows[0].past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
-    const ageMonths = Math.floor(DateTime.now().setZone(ZONE).diff(birth, 'months').months);
     if (ageMonths < rows[0].min_patient_age_months) {
       throw new UnprocessableError('patient_too_young', `Ce praticien reçoit les patients à partir de ${formatAge(rows[0].min_patient_age_months)} : choisissez un autre créneau`);
     }
@@ -134,7 +151,7 @@ export class BookingsService {
   private async alternatives(req: BookingRequest) {
     const rows = await this.dataSource.query(`SELECT s.modality, p.lat, p.lon FROM slot s JOIN practice p ON p.id = s.practice_id WHERE s.id = $1`, [req.slotId]);
     const now = new Date();
-    const ageMonths = Math.floor(DateTime.now().setZone(ZONE).diff(DateTime.fromISO(req.patient.birthDate, { zone: ZONE }), 'months').months);
+    const ageMonths = ageInMonths(req.patient.birthDate);
     return this.slots.searchAround({
       lat: rows[0].lat,
       lon: rows[0].lon,

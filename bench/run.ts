@@ -1,0 +1,309 @@
+/**
+ * `npm run bench`: the service against raw baselines measured in the same run, on a seeded
+ * territory (3,000 practices, 30,000 practitioners, 300,000 slots over 7 days) in database snp_bench.
+ *
+ *   search   p50/p95 of GET /slots/search through HTTP vs the same SQL (SEARCH_SQL) run directly
+ *   booking  POST /bookings/s with 64 concurrent clients vs pgbench -N TPS (64 clients) on the same
+ *            database, then a check that no slot holds two live bookings
+ *
+ * The API runs as a child process (node dist/src/main.js), as in production, so the load generator
+ * does not share its event loop. Results go to stdout and bench/results/<time>.json.
+ */
+import { ChildProcess, execFile, spawn } from 'child_process';
+import { mkdirSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import { join } from 'path';
+import { Pool } from 'pg';
+import { promisify } from 'util';
+import { SEARCH_SQL, searchParams } from '../src/slots/slot-search';
+import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../src/slots/ranking';
+import { HttpClient } from './http-client';
+import { seedTerritory } from './seed';
+import { elapsedMs, LatencySummary, ms, prng, ratio, summarize } from './stats';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '..', '..');
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/snp_bench';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 2000);
+const CLIENTS = 64;
+/** Share of booking requests aimed at a slot another client just tried: real races, each lost one
+ * answered 409 with alternatives (a full search). Races are rare at a real CPTS; 2 % still makes
+ * a couple of hundred per run. */
+const CONTESTED = Number(process.env.BENCH_CONTESTED ?? 0.02);
+const ADMIN = { email: 'bench-admin@bench.snp.local', password: 'bench-admin-password' };
+const PASSWORD = 'bench-user-password';
+
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function resetDatabase(pool: Pool): Promise<void> {
+  await pool.query(`DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public`);
+}
+
+async function startApi(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      DATABASE_URL,
+      REDIS_URL,
+      PORT: String(port),
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      WORKERS_ENABLED: 'false',
+      REQUEST_LOGS: 'false',
+      LOG_LEVEL: 'warn',
+      QUEUE_PREFIX: 'snp-bench',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-secret-not-for-production',
+      LOGIN_RATE_LIMIT: '1000',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
+  const deadline = Date.now() + 120_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the API exited with code ${child.exitCode}`);
+      const up = await http.request('GET', '/health', {}).catch(() => null);
+      if (up?.status === 200) return child;
+      if (Date.now() > deadline) throw new Error('the API did not answer /health within 120 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    http.close();
+  }
+}
+
+async function login(http: HttpClient, email: string, password: string): Promise<string> {
+  const res = await http.request('POST', '/api/v1/auth/login', {}, { email, password });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.accessToken;
+}
+
+interface SearchFigures {
+  http: LatencySummary;
+  sql: LatencySummary;
+  meanResults: number;
+}
+
+/** Sequential searches (one at a time: latency, not throughput) at the same places, HTTP then SQL. */
+async function benchSearch(http: HttpClient, pool: Pool, token: string, centres: { lat: number; lon: number }[]): Promise<SearchFigures> {
+  const rnd = prng(7);
+  const places = Array.from({ length: SEARCHES }, () => {
+    const c = centres[Math.floor(rnd() * centres.length)];
+    return { lat: +(c.lat + (rnd() - 0.5) * 0.2).toFixed(5), lon: +(c.lon + (rnd() - 0.5) * 0.3).toFixed(5), age: rnd() < 0.2 ? 8 : null };
+  });
+  const headers = { authorization: `Bearer ${token}` };
+  const viaHttp = (p: (typeof places)[number]) =>
+    http.request('GET', `/api/v1/slots/search?lat=${p.lat}&lon=${p.lon}${p.age === null ? '' : `&patientAgeMonths=${p.age}`}`, headers);
+  const viaSql = (p: (typeof places)[number]) => {
+    const from = new Date();
+    const to = new Date(from.getTime() + DEFAULT_WINDOW_HOURS * 3600_000);
+    return pool.query(SEARCH_SQL, searchParams({ lat: p.lat, lon: p.lon, from, to, maxDistanceKm: DEFAULT_MAX_DISTANCE_KM, limit: DEFAULT_LIMIT, patientAgeMonths: p.age }));
+  };
+  // Same answers both ways, or the comparison means nothing.
+  const a = await viaHttp(places[0]);
+  const b = await viaSql(places[0]);
+  if (a.status !== 200 || a.body.results.length !== b.rows.length) throw new Error(`search: HTTP ${a.status} gave ${a.body?.results?.length} results, SQL ${b.rowCount}`);
+
+  for (const p of places.slice(0, 200)) {
+    await viaHttp(p);
+    await viaSql(p);
+  }
+  const httpMs: number[] = [];
+  const sqlMs: number[] = [];
+  let results = 0;
+  // Alternate HTTP and SQL so both see the same machine state.
+  for (const p of places) {
+    let t = process.hrtime.bigint();
+    const r = await viaHttp(p);
+    httpMs.push(elapsedMs(t));
+    if (r.status !== 200) throw new Error(`search: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    results += r.body.results.length;
+    t = process.hrtime.bigint();
+    await viaSql(p);
+    sqlMs.push(elapsedMs(t));
+  }
+  return { http: summarize(httpMs), sql: summarize(sqlMs), meanResults: results / places.length };
+}
+
+interface BookingFigures {
+  seconds: number;
+  created: number;
+  conflicts: number;
+  otherStatuses: Record<string, number>;
+  perSecond: number;
+  latency: LatencySummary;
+  doubleBookings: number;
+  bookingsInDb: number;
+  bookedSlotsInDb: number;
+}
+
+/**
+ * 64 clients (64 secretaries of 64 practices) book for SECONDS seconds. Each takes the next untried free slot; a share
+ * CONTESTED of requests aims at a slot another client just tried, so the race the database must
+ * settle really happens.
+ */
+async function benchBooking(http: HttpClient, pool: Pool, tokens: string[]): Promise<BookingFigures> {
+  const ids: string[] = (
+    await pool.query(`SELECT id FROM slot WHERE status = 'free' AND starts_at > now() + interval '1 hour' ORDER BY md5(id::text) LIMIT 200000`)
+  ).rows.map((r) => r.id);
+  const rnd = prng(11);
+  let next = 0;
+  const recent: string[] = [];
+  const statuses: Record<string, number> = {};
+  const latencies: number[] = [];
+  const stopAt = Date.now() + SECONDS * 1000;
+  const start = process.hrtime.bigint();
+  let n = 0;
+  const client = async (_: unknown, i: number) => {
+    const headers = { authorization: `Bearer ${tokens[i % tokens.length]}` };
+    while (Date.now() < stopAt && next < ids.length) {
+      const contested = recent.length > 0 && rnd() < CONTESTED;
+      const slotId = contested ? recent[Math.floor(rnd() * recent.length)] : ids[next++];
+      if (!contested) {
+        recent.push(slotId);
+        if (recent.length > 256) recent.shift();
+      }
+      n++;
+      const body = {
+        slotId,
+        patient: { firstName: 'Camille', lastName: `Bench${n}`, birthDate: '1980-05-17', phone: '06 12 34 56 78' },
+        reason: 'fièvre depuis 2 jours',
+      };
+      const t = process.hrtime.bigint();
+      const r = await http.request('POST', '/api/v1/bookings', headers, body);
+      latencies.push(elapsedMs(t));
+      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  const seconds = elapsedMs(start) / 1000;
+  const check = (
+    await pool.query(`SELECT
+        (SELECT count(*) FROM (SELECT slot_id FROM booking WHERE status <> 'cancelled' GROUP BY slot_id HAVING count(*) > 1) d)::int AS double_bookings,
+        (SELECT count(*) FROM booking WHERE status <> 'cancelled')::int AS bookings,
+        (SELECT count(*) FROM slot WHERE status = 'booked')::int AS booked_slots`)
+  ).rows[0];
+  const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
+  return {
+    seconds,
+    created,
+    conflicts,
+    otherStatuses,
+    perSecond: created / seconds,
+    latency: summarize(latencies),
+    doubleBookings: check.double_bookings,
+    bookingsInDb: check.bookings,
+    bookedSlotsInDb: check.booked_slots,
+  };
+}
+
+/** pgbench -N (simple update, no branch/teller hot spots) with the same number of clients. */
+async function benchPgbench(): Promise<{ tps: number; clients: number; seconds: number } | { error: string }> {
+  const url = new URL(DATABASE_URL);
+  const args = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
+  const db = url.pathname.slice(1);
+  try {
+    await run('pgbench', [...args, '-i', '-q', '-s', '10', db], { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } });
+    const { stdout } = await run('pgbench', [...args, '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), db], {
+      env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
+    });
+    const m = /tps = ([\d.]+)/.exec(stdout);
+    if (!m) return { error: `pgbench printed no tps: ${stdout.slice(-300)}` };
+    return { tps: Number(m[1]), clients: CLIENTS, seconds: SECONDS };
+  } catch (e) {
+    return { error: `pgbench failed: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+async function main() {
+  const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
+  let api: ChildProcess | undefined;
+  let http: HttpClient | undefined;
+  try {
+    log(`# npm run bench (${new Date().toISOString()}, node ${process.version}, ${SECONDS} s per load phase)`);
+    await resetDatabase(pool);
+    const port = await freePort();
+    let t = process.hrtime.bigint();
+    api = await startApi(port);
+    log(`API up on port ${port} (migrations + commune list) in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
+    t = process.hrtime.bigint();
+    const territory = await seedTerritory(pool, 'CPTS banc d’essai');
+    log(`seeded ${territory.practices} practices in ${territory.clusters} clusters, ${territory.practitioners} practitioners, ${territory.slots} slots over 7 days in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
+
+    http = new HttpClient(new URL(`http://127.0.0.1:${port}`), CLIENTS);
+    const admin = await login(http, ADMIN.email, ADMIN.password);
+    // One secretary per client, each in a different practice: 64 people booking at once, as on a
+    // busy morning across the territory (not one account hammering the same rows).
+    const practiceIds: string[] = (await pool.query(`SELECT id FROM practice ORDER BY name LIMIT $1`, [CLIENTS])).rows.map((r) => r.id);
+    const secretaries = await Promise.all(
+      practiceIds.map(async (practiceId, i) => {
+        const email = `secretariat${i}@bench.snp.local`;
+        const created = await http!.request('POST', '/api/v1/users', { authorization: `Bearer ${admin}` }, { email, password: PASSWORD, role: 'secretary', practiceId });
+        if (created.status !== 201) throw new Error(`create secretary: ${created.status} ${JSON.stringify(created.body)}`);
+        return login(http!, email, PASSWORD);
+      }),
+    );
+    log('\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time');
+    const search = await benchSearch(http, pool, secretaries[0], territory.centres);
+    log(`searches: ${search.http.n}, mean results per search: ${search.meanResults.toFixed(1)}`);
+    log(`            p50        p95        p99        mean`);
+    log(`HTTP   ${[search.http.p50, search.http.p95, search.http.p99, search.http.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+    log(`SQL    ${[search.sql.p50, search.sql.p95, search.sql.p99, search.sql.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+    const searchRatioP95 = ratio(search.http.p95, search.sql.p95);
+    log(`ratio HTTP/SQL: p50 ${ratio(search.http.p50, search.sql.p50).toFixed(2)}×, p95 ${searchRatioP95.toFixed(2)}×`);
+    log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
+
+    log(`\n## Booking: POST /bookings, ${CLIENTS} concurrent clients (${(CONTESTED * 100).toFixed(0)} % aimed at a slot just tried by another), vs pgbench -N (${CLIENTS} clients) on the same database`);
+    const booking = await benchBooking(http, pool, secretaries);
+    const pg = await benchPgbench();
+    log(`bookings: ${booking.created} created, ${booking.conflicts} refused 409 (contested slots) in ${booking.seconds.toFixed(1)} s` +
+      (Object.keys(booking.otherStatuses).length ? `, other statuses ${JSON.stringify(booking.otherStatuses)}` : ''));
+    log(`booking throughput: ${booking.perSecond.toFixed(0)} bookings/s; latency p50 ${ms(booking.latency.p50)}, p95 ${ms(booking.latency.p95)}`);
+    let bookingRatio = NaN;
+    if ('tps' in pg) {
+      bookingRatio = booking.perSecond / pg.tps;
+      log(`pgbench -N: ${pg.tps.toFixed(0)} TPS; ratio bookings/s ÷ pgbench TPS = ${(bookingRatio * 100).toFixed(1)} %`);
+      log(`target ≥ 25 % of pgbench -N: ${verdict(bookingRatio >= 0.25)}`);
+    } else {
+      log(`pgbench: ${pg.error}`);
+    }
+    const consistent = booking.doubleBookings === 0 && booking.bookingsInDb === booking.created && booking.bookedSlotsInDb === booking.created;
+    log(`double bookings: ${booking.doubleBookings}; live bookings in database ${booking.bookingsInDb}, booked slots ${booking.bookedSlotsInDb}, 201 answers ${booking.created}: ${consistent ? 'consistent' : 'INCONSISTENT'}`);
+
+    const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, territory: { ...territory, centres: undefined }, search, searchRatioP95, booking, pgbench: pg, bookingRatio };
+    mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+    const file = join(ROOT, 'bench', 'results', `${results.at.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, JSON.stringify(results, null, 2));
+    log(`\nresults written to ${file}`);
+    if (!consistent || Object.keys(booking.otherStatuses).length) process.exitCode = 1;
+  } finally {
+    http?.close();
+    if (api && api.exitCode === null) {
+      api.kill('SIGTERM');
+      await new Promise((r) => api!.once('exit', r));
+    }
+    await pool.end();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : e}\n`);
+  process.exit(1);
+});
