@@ -25,7 +25,8 @@ const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/snp_bench';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 2000);
 const CLIENTS = 64;
 /** Share of booking requests aimed at a slot another client just tried: real races, each lost one
@@ -83,7 +84,7 @@ async function startApi(port: number): Promise<ChildProcess> {
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
-    http.close();
+    await http.close();
   }
 }
 
@@ -140,93 +141,101 @@ async function benchSearch(http: HttpClient, pool: Pool, token: string, centres:
   return { http: summarize(httpMs), sql: summarize(sqlMs), meanResults: results / places.length };
 }
 
-interface BookingFigures {
+interface BookingRound {
   seconds: number;
-  created: number;
-  conflicts: number;
-  otherStatuses: Record<string, number>;
-  perSecond: number;
-  latency: LatencySummary;
-  doubleBookings: number;
-  bookingsInDb: number;
-  bookedSlotsInDb: number;
+  statuses: Record<string, number>;
+  latencies: number[];
 }
 
 /**
- * 64 clients (64 secretaries of 64 practices) book for SECONDS seconds. Each takes the next untried free slot; a share
- * CONTESTED of requests aims at a slot another client just tried, so the race the database must
- * settle really happens.
+ * One round of booking load: 64 clients (64 secretaries of 64 practices) book for `seconds`. Each
+ * takes the next untried free slot; a share CONTESTED of requests aims at a slot another client
+ * just tried, so the race the database must settle really happens.
  */
-async function benchBooking(http: HttpClient, pool: Pool, tokens: string[]): Promise<BookingFigures> {
-  const ids: string[] = (
-    await pool.query(`SELECT id FROM slot WHERE status = 'free' AND starts_at > now() + interval '1 hour' ORDER BY md5(id::text) LIMIT 200000`)
-  ).rows.map((r) => r.id);
-  const rnd = prng(11);
-  let next = 0;
-  const recent: string[] = [];
-  const statuses: Record<string, number> = {};
-  const latencies: number[] = [];
-  const stopAt = Date.now() + SECONDS * 1000;
-  const start = process.hrtime.bigint();
-  let n = 0;
-  const client = async (_: unknown, i: number) => {
-    const headers = { authorization: `Bearer ${tokens[i % tokens.length]}` };
-    while (Date.now() < stopAt && next < ids.length) {
-      const contested = recent.length > 0 && rnd() < CONTESTED;
-      const slotId = contested ? recent[Math.floor(rnd() * recent.length)] : ids[next++];
-      if (!contested) {
-        recent.push(slotId);
-        if (recent.length > 256) recent.shift();
+class BookingLoad {
+  private next = 0;
+  private n = 0;
+  /** Every 201 since the start, warm-up included: what the database must hold. */
+  created = 0;
+  private readonly recent: string[] = [];
+  private readonly rnd = prng(11);
+
+  constructor(
+    private readonly http: HttpClient,
+    private readonly tokens: string[],
+    private readonly ids: string[],
+  ) {}
+
+  static async prepare(http: HttpClient, pool: Pool, tokens: string[]): Promise<BookingLoad> {
+    const ids: string[] = (
+      await pool.query(`SELECT id FROM slot WHERE status = 'free' AND starts_at > now() + interval '1 hour' ORDER BY md5(id::text) LIMIT 250000`)
+    ).rows.map((r) => r.id);
+    return new BookingLoad(http, tokens, ids);
+  }
+
+  async round(seconds: number): Promise<BookingRound> {
+    const statuses: Record<string, number> = {};
+    const latencies: number[] = [];
+    const stopAt = Date.now() + seconds * 1000;
+    const start = process.hrtime.bigint();
+    const client = async (_: unknown, i: number) => {
+      const headers = { authorization: `Bearer ${this.tokens[i % this.tokens.length]}` };
+      while (Date.now() < stopAt && this.next < this.ids.length) {
+        const contested = this.recent.length > 0 && this.rnd() < CONTESTED;
+        const slotId = contested ? this.recent[Math.floor(this.rnd() * this.recent.length)] : this.ids[this.next++];
+        if (!contested) {
+          this.recent.push(slotId);
+          if (this.recent.length > 256) this.recent.shift();
+        }
+        const body = {
+          slotId,
+          patient: { firstName: 'Camille', lastName: `Bench${++this.n}`, birthDate: '1980-05-17', phone: '06 12 34 56 78' },
+          reason: 'fièvre depuis 2 jours',
+        };
+        const t = process.hrtime.bigint();
+        const r = await this.http.request('POST', '/api/v1/bookings', headers, body);
+        latencies.push(elapsedMs(t));
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        if (r.status === 201) this.created++;
       }
-      n++;
-      const body = {
-        slotId,
-        patient: { firstName: 'Camille', lastName: `Bench${n}`, birthDate: '1980-05-17', phone: '06 12 34 56 78' },
-        reason: 'fièvre depuis 2 jours',
-      };
-      const t = process.hrtime.bigint();
-      const r = await http.request('POST', '/api/v1/bookings', headers, body);
-      latencies.push(elapsedMs(t));
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: CLIENTS }, client));
-  const seconds = elapsedMs(start) / 1000;
-  const check = (
-    await pool.query(`SELECT
-        (SELECT count(*) FROM (SELECT slot_id FROM booking WHERE status <> 'cancelled' GROUP BY slot_id HAVING count(*) > 1) d)::int AS double_bookings,
-        (SELECT count(*) FROM booking WHERE status <> 'cancelled')::int AS bookings,
-        (SELECT count(*) FROM slot WHERE status = 'booked')::int AS booked_slots`)
-  ).rows[0];
-  const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
-  return {
-    seconds,
-    created,
-    conflicts,
-    otherStatuses,
-    perSecond: created / seconds,
-    latency: summarize(latencies),
-    doubleBookings: check.double_bookings,
-    bookingsInDb: check.bookings,
-    bookedSlotsInDb: check.booked_slots,
-  };
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, client));
+    return { seconds: elapsedMs(start) / 1000, statuses, latencies };
+  }
 }
 
-/** pgbench -N (simple update, no branch/teller hot spots) with the same number of clients. */
-async function benchPgbench(): Promise<{ tps: number; clients: number; seconds: number } | { error: string }> {
-  const url = new URL(DATABASE_URL);
-  const args = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
-  const db = url.pathname.slice(1);
-  try {
-    await run('pgbench', [...args, '-i', '-q', '-s', '10', db], { env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) } });
-    const { stdout } = await run('pgbench', [...args, '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(SECONDS), db], {
-      env: { ...process.env, PGPASSWORD: decodeURIComponent(url.password) },
-    });
+/** Whether any slot holds two live bookings, and whether the database agrees with the 201 answers. */
+async function bookingIntegrity(pool: Pool) {
+  return (
+    await pool.query(`SELECT
+        (SELECT count(*) FROM (SELECT slot_id FROM booking WHERE status <> 'cancelled' GROUP BY slot_id HAVING count(*) > 1) d)::int AS "doubleBookings",
+        (SELECT count(*) FROM booking WHERE status <> 'cancelled')::int AS "bookingsInDb",
+        (SELECT count(*) FROM slot WHERE status = 'booked')::int AS "bookedSlotsInDb"`)
+  ).rows[0] as { doubleBookings: number; bookingsInDb: number; bookedSlotsInDb: number };
+}
+
+/** pgbench -N (simple update, no branch/teller hot spots) with the same number of clients, on the same database. */
+class Pgbench {
+  private readonly args: string[];
+  private readonly db: string;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(databaseUrl: string) {
+    const url = new URL(databaseUrl);
+    this.args = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
+    this.db = url.pathname.slice(1);
+    this.env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
+  }
+
+  async init(): Promise<void> {
+    await run('pgbench', [...this.args, '-i', '-q', '-s', '10', this.db], { env: this.env });
+  }
+
+  async round(seconds: number): Promise<number> {
+    const { stdout } = await run('pgbench', [...this.args, '-n', '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), this.db], { env: this.env });
     const m = /tps = ([\d.]+)/.exec(stdout);
-    if (!m) return { error: `pgbench printed no tps: ${stdout.slice(-300)}` };
-    return { tps: Number(m[1]), clients: CLIENTS, seconds: SECONDS };
-  } catch (e) {
-    return { error: `pgbench failed: ${(e as Error).message.split('\n')[0]}` };
+    if (!m) throw new Error(`pgbench printed no tps: ${stdout.slice(-300)}`);
+    return Number(m[1]);
   }
 }
 
@@ -237,7 +246,7 @@ async function main() {
   let api: ChildProcess | undefined;
   let http: HttpClient | undefined;
   try {
-    log(`# npm run bench (${new Date().toISOString()}, node ${process.version}, ${SECONDS} s per load phase)`);
+    log(`# npm run bench (${new Date().toISOString()}, node ${process.version}, ${ROUNDS} × ${SECONDS} s per load phase)`);
     await resetDatabase(pool);
     const port = await freePort();
     let t = process.hrtime.bigint();
@@ -271,30 +280,49 @@ async function main() {
     log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
 
     log(`\n## Booking: POST /bookings, ${CLIENTS} concurrent clients (${(CONTESTED * 100).toFixed(0)} % aimed at a slot just tried by another), vs pgbench -N (${CLIENTS} clients) on the same database`);
-    const booking = await benchBooking(http, pool, secretaries);
-    const pg = await benchPgbench();
-    log(`bookings: ${booking.created} created, ${booking.conflicts} refused 409 (contested slots) in ${booking.seconds.toFixed(1)} s` +
-      (Object.keys(booking.otherStatuses).length ? `, other statuses ${JSON.stringify(booking.otherStatuses)}` : ''));
-    log(`booking throughput: ${booking.perSecond.toFixed(0)} bookings/s; latency p50 ${ms(booking.latency.p50)}, p95 ${ms(booking.latency.p95)}`);
-    let bookingRatio = NaN;
-    if ('tps' in pg) {
-      bookingRatio = booking.perSecond / pg.tps;
-      log(`pgbench -N: ${pg.tps.toFixed(0)} TPS; ratio bookings/s ÷ pgbench TPS = ${(bookingRatio * 100).toFixed(1)} %`);
-      log(`target ≥ 25 % of pgbench -N: ${verdict(bookingRatio >= 0.25)}`);
-    } else {
-      log(`pgbench: ${pg.error}`);
+    log(`${ROUNDS} rounds of ${SECONDS} s each, alternating pgbench and bookings so that both see the same machine`);
+    const load = await BookingLoad.prepare(http, pool, secretaries);
+    const pgbench = new Pgbench(DATABASE_URL);
+    await pgbench.init();
+    // Warm-up, not counted: JIT, the pool's connections, each connection's prepared statement.
+    await load.round(2);
+    const rounds: { tps: number; perSecond: number; ratio: number }[] = [];
+    const statuses: Record<string, number> = {};
+    const latencies: number[] = [];
+    let bookingSeconds = 0;
+    for (let r = 1; r <= ROUNDS; r++) {
+      const tps = await pgbench.round(SECONDS);
+      const b = await load.round(SECONDS);
+      for (const [k, v] of Object.entries(b.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+      latencies.push(...b.latencies);
+      bookingSeconds += b.seconds;
+      const perSecond = (b.statuses[201] ?? 0) / b.seconds;
+      rounds.push({ tps, perSecond, ratio: perSecond / tps });
+      log(`round ${r}: pgbench -N ${tps.toFixed(0)} TPS, bookings ${perSecond.toFixed(0)}/s, ratio ${((perSecond / tps) * 100).toFixed(1)} %`);
     }
-    const consistent = booking.doubleBookings === 0 && booking.bookingsInDb === booking.created && booking.bookedSlotsInDb === booking.created;
-    log(`double bookings: ${booking.doubleBookings}; live bookings in database ${booking.bookingsInDb}, booked slots ${booking.bookedSlotsInDb}, 201 answers ${booking.created}: ${consistent ? 'consistent' : 'INCONSISTENT'}`);
+    const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
+    const bookingPerSecond = created / bookingSeconds;
+    const meanTps = rounds.reduce((a, x) => a + x.tps, 0) / rounds.length;
+    const bookingRatio = bookingPerSecond / meanTps;
+    const latency = summarize(latencies);
+    log(`bookings: ${created} created, ${conflicts} refused 409 (lost races) in ${bookingSeconds.toFixed(1)} s` +
+      (Object.keys(otherStatuses).length ? `, other statuses ${JSON.stringify(otherStatuses)}` : ''));
+    log(`booking throughput: ${bookingPerSecond.toFixed(0)} bookings/s (latency p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}); pgbench -N: ${meanTps.toFixed(0)} TPS`);
+    log(`ratio bookings/s ÷ pgbench -N TPS: ${(bookingRatio * 100).toFixed(1)} % (rounds: ${rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %)`);
+    log(`target ≥ 25 % of pgbench -N: ${verdict(bookingRatio >= 0.25)}`);
+    const integrity = await bookingIntegrity(pool);
+    const consistent = integrity.doubleBookings === 0 && integrity.bookingsInDb === integrity.bookedSlotsInDb && integrity.bookingsInDb === load.created;
+    log(`double bookings: ${integrity.doubleBookings}; live bookings in database ${integrity.bookingsInDb}, booked slots ${integrity.bookedSlotsInDb}, 201 answers (warm-up included) ${load.created}: ${consistent ? 'consistent' : 'INCONSISTENT'}`);
+    const booking = { created, conflicts, otherStatuses, seconds: bookingSeconds, perSecond: bookingPerSecond, latency, rounds, pgbenchTps: meanTps, ...integrity };
 
-    const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, territory: { ...territory, centres: undefined }, search, searchRatioP95, booking, pgbench: pg, bookingRatio };
+    const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, territory: { ...territory, centres: undefined }, search, searchRatioP95, booking, bookingRatio };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     const file = join(ROOT, 'bench', 'results', `${results.at.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(results, null, 2));
     log(`\nresults written to ${file}`);
-    if (!consistent || Object.keys(booking.otherStatuses).length) process.exitCode = 1;
+    if (!consistent || Object.keys(otherStatuses).length) process.exitCode = 1;
   } finally {
-    http?.close();
+    await http?.close();
     if (api && api.exitCode === null) {
       api.kill('SIGTERM');
       await new Promise((r) => api!.once('exit', r));

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { createHash, randomBytes } from 'crypto';
+import { LRUCache } from 'lru-cache';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConflictError, UnauthorizedError, UnprocessableError } from '../errors/domain-errors';
@@ -33,6 +34,9 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   // A well-formed hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
   private dummyHash: Promise<string> | undefined;
+
+  /** Tokens already verified (signature and expiry), so a session's every request is not re-verified. */
+  private readonly verifiedTokens = new LRUCache<string, Principal>({ max: 10_000 });
 
   constructor(
     private readonly config: AppConfig,
@@ -70,9 +74,15 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async verifyToken(token: string): Promise<Principal> {
+    const known = this.verifiedTokens.get(token);
+    if (known) return known;
     try {
-      const p = await this.jwt.verifyAsync<TokenPayload>(token);
-      return { kind: 'user', id: p.sub, role: p.role, practiceId: p.practiceId ?? null, practitionerId: p.practitionerId ?? null };
+      const p = await this.jwt.verifyAsync<TokenPayload & { exp: number }>(token);
+      const principal: Principal = { kind: 'user', id: p.sub, role: p.role, practiceId: p.practiceId ?? null, practitionerId: p.practitionerId ?? null };
+      // Kept no longer than the token is valid: an expired token is checked (and refused) again.
+      const ttl = p.exp * 1000 - Date.now();
+      if (ttl > 0) this.verifiedTokens.set(token, principal, { ttl });
+      return principal;
     } catch {
       throw new UnauthorizedError('Session expirée ou jeton invalide : reconnectez-vous');
     }

@@ -27,3 +27,16 @@ describe('ageInMonths', () => {
     expect(ageInMonths('2026-11-23', at('2026-11-23T12:00'))).toBe(0);
   });
 });
+
+describe('ageInMonths across Paris midnight', () => {
+  it('moves to the new day at midnight Paris time, also on a DST change day', () => {
+    // 29 March 2026: clocks go forward at 02:00 in Paris; midnight is 23:00 UTC the day before.
+    expect(ageInMonths('2025-03-29', DateTime.fromISO('2026-03-28T22:59:59Z'))).toBe(11);
+    expect(ageInMonths('2025-03-29', DateTime.fromISO('2026-03-28T23:00:00Z'))).toBe(12);
+    // 25 October 2026: clocks go back at 03:00; midnight Paris is 22:00 UTC the day before.
+    expect(ageInMonths('2025-10-25', DateTime.fromISO('2026-10-24T21:59:59Z'))).toBe(11);
+    expect(ageInMonths('2025-10-25', DateTime.fromISO('2026-10-24T22:00:00Z'))).toBe(12);
+    expect(ageInMonths('2025-10-26', DateTime.fromISO('2026-10-25T22:59:59Z'))).toBe(11);
+    expect(ageInMonths('2025-10-26', DateTime.fromISO('2026-10-25T23:00:00Z'))).toBe(12);
+  });
+});

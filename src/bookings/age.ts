@@ -2,14 +2,24 @@ import { DateTime } from 'luxon';
 
 const ZONE = 'Europe/Paris';
 
+/** Today in Paris, kept until the Paris day ends: the time-zone lookup is luxon's costly part. */
+let today: { date: DateTime; untilMs: number } | null = null;
+
+function parisToday(nowMs: number): DateTime {
+  if (!today || nowMs >= today.untilMs || nowMs < today.date.toMillis()) {
+    const date = DateTime.fromMillis(nowMs, { zone: ZONE }).startOf('day');
+    today = { date, untilMs: date.plus({ days: 1 }).toMillis() };
+  }
+  return today.date;
+}
+
 /**
  * Whole months of age on today's date in Paris (negative for a birth date in the future).
- * Calendar arithmetic on two calendar dates: only "today" needs the time zone (the costly part of
- * luxon, done once), the birth date is a plain date.
+ * Calendar arithmetic on two calendar dates: only "today" needs the time zone.
  */
 export function ageInMonths(birthDate: string, now: DateTime = DateTime.now()): number {
-  const today = now.setZone(ZONE);
+  const t = parisToday(now.toMillis());
   const birth = DateTime.fromISO(birthDate, { zone: 'utc' });
-  const months = (today.year - birth.year) * 12 + (today.month - birth.month);
-  return today.day < birth.day ? months - 1 : months;
+  const months = (t.year - birth.year) * 12 + (t.month - birth.month);
+  return t.day < birth.day ? months - 1 : months;
 }

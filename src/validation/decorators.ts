@@ -38,7 +38,7 @@ export function IsCalendarDate(options?: ValidationOptions) {
       propertyName,
       options: { message: `${propertyName} doit être une date AAAA-MM-JJ existante`, ...options },
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v).isValid,
+        validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v, { zone: 'utc' }).isValid,
       },
     });
 }
