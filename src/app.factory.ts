@@ -30,6 +30,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       reply.header('x-request-id', req.id);
       done();
     });
+  // JSON only: Fastify also parses text/plain by default, which would reach validation as a string.
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.enableShutdownHooks();
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(buildValidationPipe());

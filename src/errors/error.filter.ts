@@ -63,6 +63,10 @@ export class ErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const [code, fallback] = HTTP_CODES[status] ?? ['error', exception.message];
       const res = exception.getResponse();
+      // Nest hands Fastify's body-parsing failures over as an HttpException carrying Fastify's English text.
+      if (status === 400 && typeof res === 'string' && /valid JSON/i.test(res)) {
+        return { statusCode: 400, error: 'validation_failed', message: 'Le corps de la requête n\'est pas un JSON valide : vérifiez les guillemets, virgules et accolades' };
+      }
       const message = typeof res === 'object' && res && typeof (res as any).message === 'string' ? (res as any).message : fallback;
       const details = typeof res === 'object' && res && (res as any).details ? { details: (res as any).details } : {};
       return { statusCode: status, error: code, message: status === 404 ? 'Adresse inconnue' : message, ...details };

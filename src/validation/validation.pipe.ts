@@ -13,6 +13,7 @@ function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string;
 function frenchise(message: string, field: string): string {
   if (/should not exist/.test(message)) return `le champ ${field} n'est pas attendu`;
   if (/should not be empty|must be defined/.test(message)) return `${field} est obligatoire`;
+  if (/must be either object or array/.test(message)) return `${field} doit être un objet`;
   return message;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { IsCalendarDate, IsInseeCode, IsInstant, IsPhone, IsText } from '../../validation/decorators';
 
 export class PatientDto {
@@ -33,7 +33,10 @@ export class CreateBookingDto {
   @ApiPropertyOptional({ description: 'jeton reçu de POST /slots/:id/hold' }) @IsOptional() @IsUUID('all', { message: 'holdToken doit être le jeton reçu lors de la mise en attente' })
   holdToken?: string;
 
-  @ApiProperty({ type: PatientDto }) @ValidateNested() @Type(() => PatientDto)
+  @ApiProperty({ type: PatientDto })
+  @IsObject({ message: 'patient doit être un objet {firstName, lastName, birthDate, phone, …}' })
+  @ValidateNested()
+  @Type(() => PatientDto)
   patient: PatientDto;
 
   @ApiPropertyOptional({ description: 'motif (jamais envoyé par SMS)' }) @IsOptional() @IsText(500)

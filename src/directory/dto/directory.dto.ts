@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsOptional, IsUUID, Max, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsObject, IsOptional, IsUUID, Max, Min, ValidateNested,
 } from 'class-validator';
 import { MODALITIES, Modality } from '../../slots/slot-rules';
 import { IsInseeCode, IsPhone, IsRpps, IsText } from '../../validation/decorators';
@@ -53,6 +53,7 @@ export class CreatePracticeDto {
 
   @ApiPropertyOptional({ type: LocationDto, description: 'Absent : le centre de la commune' })
   @IsOptional()
+  @IsObject({ message: 'location doit être un objet {lat, lon}' })
   @ValidateNested()
   @Type(() => LocationDto)
   location?: LocationDto;
