@@ -91,7 +91,7 @@ export class BookingsService {
     const ageMonths = ageInMonths(req.patient.birthDate);
     if (ageMonths < 0) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
     if (ageMonths > 130 * 12) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
-    const requestHash = sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null]));
+    const requestHash = idempotencyKey ? sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null])) : '';
 
     if (idempotencyKey) {
       const replay = await this.replay(principal, idempotencyKey, requestHash);
