@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
@@ -10,6 +11,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
+import { MatchingModule } from './matching/matching.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
@@ -44,12 +46,14 @@ export class AppModule {
           defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
         }),
         ScheduleModule.forRoot(),
+        EventEmitterModule.forRoot(),
         AuthModule,
         DirectoryModule,
         SlotsModule,
         BookingsModule,
         HealthModule,
         MaintenanceModule.register(config.WORKERS_ENABLED),
+        MatchingModule.register(config.WORKERS_ENABLED),
       ],
     };
   }

@@ -61,6 +61,16 @@ export interface BookingRequest {
   reason?: string | null;
 }
 
+function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null): unknown[] {
+  return [
+    req.slotId, req.holdToken ?? null, ageMonths,
+    req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
+    req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
+    principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role, principal.practiceId,
+    idempotencyKey, requestHash,
+  ];
+}
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function channelOf(p: Principal): BookingChannel {
@@ -97,15 +107,8 @@ export class BookingsService {
       const replay = await this.replay(principal, idempotencyKey, requestHash);
       if (replay) return replay;
     }
-    const userId = principal.kind === 'user' ? principal.id : null;
-    const apiKeyId = principal.kind === 'api_key' ? principal.id : null;
     try {
-      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, [
-        req.slotId, req.holdToken ?? null, ageMonths,
-        req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
-        req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
-        userId, apiKeyId, principal.role, principal.practiceId, idempotencyKey ?? null, idempotencyKey ? requestHash : null,
-      ]);
+      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, idempotencyKey ? requestHash : null));
       if (rows.length) return present(rows[0]);
       await this.diagnose(req.slotId, ageMonths);
       throw new SlotUnavailableError();
@@ -120,6 +123,17 @@ export class BookingsService {
       }
       throw e;
     }
+  }
+
+  /**
+   * The same booking statement inside the caller's transaction (the matching engine books and marks
+   * its request matched atomically). Null when the slot could not be taken; no alternatives.
+   */
+  async bookWithin(em: EntityManager, principal: Principal, req: BookingRequest, channel: BookingChannel) {
+    const phone = toE164(req.patient.phone);
+    if (!phone) return null;
+    const rows = await em.query(BOOK_SQL, bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null));
+    return rows.length ? present(rows[0]) : null;
   }
 
   /** Why a slot could not be taken, for rules that do not race: 404 or 422; returns if it is simply taken. */
@@ -195,6 +209,7 @@ export class BookingsService {
     const row = await this.row(id);
     if (!canSee(principal, row)) throw new ForbiddenError('Seuls le cabinet ou la régulation qui a réservé, le cabinet qui reçoit et la coordination peuvent annuler');
     if (row.status === 'cancelled') return { id, status: 'cancelled' };
+    const freedSlotIds: string[] = [];
     await this.dataSource.transaction(async (em) => {
       const done = await updateReturning(
         em,
@@ -207,13 +222,16 @@ export class BookingsService {
         if (status === 'cancelled') return;
         throw new ConflictError('booking_closed', 'Ce rendez-vous a déjà eu lieu (honoré ou non honoré) : il ne peut plus être annulé');
       }
-      await em.query(
-        `UPDATE slot SET status = 'free', updated_at = now() WHERE id = $1 AND status = 'booked' AND starts_at > now()`,
+      const freed = await updateReturning(
+        em,
+        `UPDATE slot SET status = 'free', updated_at = now() WHERE id = $1 AND status = 'booked' AND starts_at > now() RETURNING id`,
         [done[0].slot_id],
       );
+      freedSlotIds.push(...freed.map((r) => r.id));
       await this.recordStatus(em, id, 'cancelled', principal);
       await this.audit.record(principal, 'cancel', 'booking', id, em);
     });
+    this.slots.announce(freedSlotIds);
     return { id, status: 'cancelled' };
   }
 

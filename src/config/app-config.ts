@@ -58,6 +58,14 @@ export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV = 'development';
 
+  /** A request nobody could match turns `unmatched` this long before its window closes, so the caller can orient the patient elsewhere. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(720)
+  MATCHING_ESCALATION_MARGIN_MINUTES = 60;
+
+  /** Matching jobs run at once per worker process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  MATCHING_CONCURRENCY = 8;
+
   /** Requests per minute per client on sign-in. */
   @Transform(toInt) @IsInt() @Min(1)
   LOGIN_RATE_LIMIT = 20;

@@ -3,6 +3,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { Cron, CronExpression } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
+import { enqueueWithin } from '../redis/enqueue';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from './maintenance.queue';
 
 /**
@@ -38,17 +39,6 @@ export class MaintenanceScheduler implements OnApplicationBootstrap, BeforeAppli
   }
 
   private async enqueue(name: MaintenanceJob, period: string): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // Fail fast when Redis is down: the next tick (or the next replica) enqueues it again.
-      const timeout = new Promise<never>((_, no) => (timer = setTimeout(() => no(new Error('Redis did not answer within 3 s')), 3000)));
-      const add = this.queue.add(name, {}, { jobId: `${name}.${period}`, removeOnComplete: { count: 200 }, removeOnFail: { count: 200 }, attempts: 3, backoff: { type: 'exponential', delay: 5000 } });
-      add.catch(() => undefined);
-      await Promise.race([add, timeout]);
-    } catch (e) {
-      this.logger.warn({ job: name, err: (e as Error).message }, 'could not enqueue maintenance job (Redis down?)');
-    } finally {
-      clearTimeout(timer);
-    }
+    await enqueueWithin(this.queue, name, {}, { jobId: `${name}.${period}`, removeOnComplete: { count: 200 }, removeOnFail: { count: 200 }, attempts: 3, backoff: { type: 'exponential', delay: 5000 } }, this.logger);
   }
 }

@@ -9,6 +9,8 @@ export interface SearchCriteria {
   maxDistanceKm: number;
   limit: number;
   modality?: string | null;
+  /** Any of these modalities (matching); `modality` is the one-modality form of search. */
+  modalities?: string[] | null;
   patientAgeMonths?: number | null;
   excludeSlotId?: string | null;
 }
@@ -16,7 +18,7 @@ export interface SearchCriteria {
 export interface SearchResult {
   slot: { id: string; start: string; end: string; modality: string };
   distanceKm: number;
-  practitioner: { id: string; firstName: string; lastName: string; profession: string };
+  practitioner: { id: string; firstName: string; lastName: string; profession: string; minPatientAgeMonths: number };
   practice: { id: string; name: string; address: string; phone: string };
 }
 
@@ -36,21 +38,22 @@ export const SEARCH_SQL = `
      WHERE earth_distance(ll_to_earth(p.lat, p.lon), o.e) <= $5::float8 * 1000
   )
   SELECT s.id, s.starts_at, s.ends_at, s.modality, round(n.km::numeric, 2)::float8 AS distance_km,
-         pr.id AS practitioner_id, pr.first_name, pr.last_name, pr.profession,
+         pr.id AS practitioner_id, pr.first_name, pr.last_name, pr.profession, pr.min_patient_age_months,
          n.id AS practice_id, n.name AS practice_name, n.address, n.phone
     FROM origin o
     JOIN near n ON TRUE
     JOIN slot s ON s.practice_id = n.id
                AND s.status IN ('free', 'held') AND (s.status = 'free' OR s.hold_expires_at < now())
                AND s.starts_at >= o.t0 AND s.starts_at < $4::timestamptz
-               AND ($6::text IS NULL OR s.modality = $6::text)
+               AND ($6::text[] IS NULL OR s.modality = ANY($6::text[]))
                AND ($9::uuid IS NULL OR s.id <> $9::uuid)
     JOIN practitioner pr ON pr.id = s.practitioner_id AND ($7::int IS NULL OR pr.min_patient_age_months <= $7::int)
    ORDER BY date_part('epoch', s.starts_at - o.t0) / 60 + ${KM_WEIGHT_MINUTES} * n.km, s.starts_at, n.km, s.id
    LIMIT $8::int`;
 
 export function searchParams(c: SearchCriteria): unknown[] {
-  return [c.lat, c.lon, c.from, c.to, c.maxDistanceKm, c.modality ?? null, c.patientAgeMonths ?? null, c.limit, c.excludeSlotId ?? null];
+  const modalities = c.modalities ?? (c.modality ? [c.modality] : null);
+  return [c.lat, c.lon, c.from, c.to, c.maxDistanceKm, modalities, c.patientAgeMonths ?? null, c.limit, c.excludeSlotId ?? null];
 }
 
 export async function searchFreeSlots(em: EntityManager, c: SearchCriteria): Promise<SearchResult[]> {
@@ -58,7 +61,7 @@ export async function searchFreeSlots(em: EntityManager, c: SearchCriteria): Pro
   return rows.map((r: any) => ({
     slot: { id: r.id, start: r.starts_at.toISOString(), end: r.ends_at.toISOString(), modality: r.modality },
     distanceKm: r.distance_km,
-    practitioner: { id: r.practitioner_id, firstName: r.first_name, lastName: r.last_name, profession: r.profession },
+    practitioner: { id: r.practitioner_id, firstName: r.first_name, lastName: r.last_name, profession: r.profession, minPatientAgeMonths: r.min_patient_age_months },
     practice: { id: r.practice_id, name: r.practice_name, address: r.address, phone: r.phone },
   }));
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -10,6 +11,7 @@ import { Principal } from '../auth/roles';
 import { CreateSlotTemplateDto, ListSlotsQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS, MAX_WINDOW_DAYS } from './ranking';
 import { SearchCriteria, searchFreeSlots, SearchResult } from './slot-search';
+import { SLOTS_AVAILABLE, SlotsAvailableEvent } from './slot-events';
 import { expandTemplate, TemplateRule } from './template-expansion';
 
 export interface SlotView {
@@ -44,7 +46,13 @@ export class SlotsService {
     private readonly config: AppConfig,
     private readonly directory: DirectoryService,
     private readonly communes: CommunesService,
+    private readonly events: EventEmitter2,
   ) {}
+
+  /** Tells the matching engine (and whoever listens) that these slots can be booked. */
+  announce(slotIds: string[]): void {
+    if (slotIds.length) this.events.emit(SLOTS_AVAILABLE, { slotIds } satisfies SlotsAvailableEvent);
+  }
 
   async publish(principal: Principal, dto: PublishSlotsDto): Promise<SlotView[]> {
     const practitioner = await this.directory.practitionerForAgenda(principal, dto.practitionerId);
@@ -71,6 +79,7 @@ export class SlotsService {
          RETURNING ${SLOT_COLUMNS}`,
         [practitioner.id, practitioner.practiceId, slots.map((s) => s.start), slots.map((s) => s.end), slots.map((s) => s.modality)],
       );
+      this.announce(rows.map((r: any) => r.id));
       return rows.map(toView).sort((a: SlotView, b: SlotView) => a.start.localeCompare(b.start));
     } catch (e) {
       if ((e as any).code === '23P01') throw new SlotOverlapError();
@@ -205,6 +214,7 @@ export class SlotsService {
         [t.practitioner_id, t.practice_id, t.id, t.modality, slots.map((s) => s.start.toJSDate()), slots.map((s) => s.end.toJSDate())],
       );
       created += rows.length;
+      this.announce(rows.map((r: any) => r.id));
     }
     if (!templateId) this.logger.log({ templates: templates.length, created }, 'templates expanded');
     return created;
@@ -215,8 +225,9 @@ export class SlotsService {
     const rows = await updateReturning(
       this.dataSource,
       `UPDATE slot SET status = 'free', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
-        WHERE status = 'held' AND hold_expires_at < now() RETURNING id`,
+        WHERE status = 'held' AND hold_expires_at < now() AND starts_at > now() RETURNING id`,
     );
+    this.announce(rows.map((r) => r.id));
     return rows.length;
   }
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import Redis from 'ioredis';
 import { join } from 'path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
@@ -13,11 +14,19 @@ export default async function globalSetup(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions(config)).initialize();
   try {
     // Each run starts from an empty territory so earlier runs' slots never crowd the searches.
-    await ds.query(`TRUNCATE audit_event, booking_event, booking, slot, slot_template, api_key, app_user, practitioner, practice, community`);
+    await ds.query(`TRUNCATE snp_request, audit_event, booking_event, booking, slot, slot_template, api_key, app_user, practitioner, practice, community`);
     const communes = new CommunesService(ds);
     await communes.ensureOfficialList();
     await communes.importCoordinates(join(__dirname, '..', '..', 'data', 'communes-demo.csv'));
   } finally {
     await ds.destroy();
+  }
+  // And from empty test queues: an earlier run's delayed jobs would point at rows that no longer exist.
+  const redis = new Redis(config.REDIS_URL);
+  try {
+    const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  } finally {
+    redis.disconnect();
   }
 }

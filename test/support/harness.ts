@@ -105,6 +105,26 @@ export class Harness {
   }
 }
 
+/**
+ * A place of its own for a story (somewhere in the south-west quarter of France, far from the demo
+ * communes other stories use), so that no other story's slots are within reach of its searches.
+ */
+export function remotePlace(): { lat: number; lon: number } {
+  return { lat: +(43.6 + Math.random() * 2.2).toFixed(5), lon: +(-0.8 + Math.random() * 3.5).toFixed(5) };
+}
+
+/** Polls `probe` until `done` holds (or fails with the last value after `ms`). */
+export async function eventually<T>(probe: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last = await probe();
+  while (!done(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${ms} ms; last value: ${JSON.stringify(last).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await probe();
+  }
+  return last;
+}
+
 /** An instant `m` minutes from now, whole minutes, with an offset (as clients send them). */
 export function inMinutes(m: number): string {
   const d = new Date(Math.ceil(Date.now() / 60000) * 60000 + m * 60000);

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'crypto';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { isCoordination, Principal } from '../auth/roles';
+import { ageInMonths } from '../bookings/age';
+import { BookingsService } from '../bookings/bookings.service';
+import { AppConfig } from '../config/app-config';
+import { updateReturning } from '../database/returning';
+import { CommunesService } from '../directory/communes.service';
+import { ForbiddenError, NotFoundError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
+import { DEFAULT_MAX_DISTANCE_KM } from '../slots/ranking';
+import { toE164 } from '../validation/phone';
+import { CreateRequestDto, ListRequestsQuery } from './dto/requests.dto';
+import { MatchingProducer } from './matching.producer';
+import { priorityFlags, urgency } from './scoring';
+
+const WINDOW_HOURS = 24;
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** SNP requests: filed by a secretary or the regulation, booked by the matching engine. */
+@Injectable()
+export class RequestsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly communes: CommunesService,
+    private readonly bookings: BookingsService,
+    private readonly producer: MatchingProducer,
+  ) {}
+
+  /** Persists the request first, then queues its job; 202 even when Redis is down (the reconciler queues it). */
+  async create(principal: Principal, dto: CreateRequestDto, idempotencyKey?: string) {
+    const requestHash = idempotencyKey ? sha256(JSON.stringify(dto)) : null;
+    if (idempotencyKey) {
+      const replay = await this.replay(principal, idempotencyKey, requestHash!);
+      if (replay) return replay;
+    }
+    const phone = toE164(dto.patient.phone)!;
+    const ageMonths = ageInMonths(dto.patient.birthDate);
+    if (ageMonths < 0) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
+    if (ageMonths > 130 * 12) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
+    const place = await this.placeOf(dto);
+    const now = DateTime.utc();
+    const notBefore = dto.notBefore ? DateTime.fromISO(dto.notBefore, { setZone: true }).toUTC() : now;
+    const notAfter = dto.notAfter ? DateTime.fromISO(dto.notAfter, { setZone: true }).toUTC() : DateTime.max(notBefore, now).plus({ hours: WINDOW_HOURS });
+    if (notAfter <= notBefore) throw new ValidationFailedError('notAfter doit être après notBefore', [{ field: 'notAfter', messages: ['notAfter doit être après notBefore'] }]);
+    if (notAfter <= now) throw new UnprocessableError('window_closed', 'La fenêtre demandée est déjà passée : choisissez un notAfter à venir');
+    if (!isCoordination(principal) && notAfter > now.plus({ hours: WINDOW_HOURS, minutes: 1 })) {
+      throw new UnprocessableError('window_too_long', 'Une demande SNP se traite dans les 24 heures : notAfter au plus 24 h après maintenant (la coordination peut aller au-delà)');
+    }
+    const escalateAt = DateTime.max(now, notAfter.minus({ minutes: this.config.MATCHING_ESCALATION_MARGIN_MINUTES }));
+    const flags = priorityFlags({ hasReferringGp: dto.patient.hasReferringGp, chronicCondition: dto.chronicCondition, ageMonths });
+    try {
+      const [row] = await this.dataSource.query(
+        `INSERT INTO snp_request (patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email, patient_commune_code,
+           patient_has_referring_gp, chronic_condition, urgency, reason, location_commune_code, lat, lon, not_before, not_after, escalate_at,
+           modalities, max_distance_km, created_by_user_id, created_by_api_key_id, created_by_role, created_by_practice_id, idempotency_key, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING *`,
+        [
+          dto.patient.firstName, dto.patient.lastName, dto.patient.birthDate, phone, dto.patient.email ?? null, dto.patient.communeCode ?? null,
+          dto.patient.hasReferringGp ?? null, dto.chronicCondition ?? false, urgency(flags), dto.reason ?? null, dto.location.communeCode ?? null,
+          place.lat, place.lon, notBefore.toJSDate(), notAfter.toJSDate(), escalateAt.toJSDate(), dto.modalities ?? ['in_person'],
+          dto.maxDistanceKm ?? DEFAULT_MAX_DISTANCE_KM, principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null,
+          principal.role, principal.practiceId, idempotencyKey ?? null, requestHash,
+        ],
+      );
+      await this.producer.requestFiled(row.id, row.escalate_at);
+      return this.present(row);
+    } catch (e) {
+      if (idempotencyKey && (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '')) {
+        const replay = await this.replay(principal, idempotencyKey, requestHash!);
+        if (replay) return replay;
+      }
+      throw e;
+    }
+  }
+
+  async get(principal: Principal, id: string) {
+    const row = await this.row(id);
+    if (!canSee(principal, row)) throw new ForbiddenError('Cette demande a été déposée par un autre cabinet ou service');
+    return this.present(row);
+  }
+
+  async list(principal: Principal, q: ListRequestsQuery) {
+    const [scope, params] = isCoordination(principal)
+      ? ['TRUE', []]
+      : principal.role === 'regulator'
+        ? [`created_by_role = 'regulator'`, []]
+        : [`(created_by_practice_id = $2 OR coalesce(created_by_user_id, created_by_api_key_id) = $3)`, [principal.practiceId, principal.id]];
+    const rows = await this.dataSource.query(
+      `SELECT * FROM snp_request WHERE ($1::text IS NULL OR status = $1) AND ${scope} ORDER BY created_at DESC LIMIT 500`,
+      [q.status ?? null, ...params],
+    );
+    return Promise.all(rows.map((r: any) => this.present(r)));
+  }
+
+  /** Cancels a request; a matched one also cancels its booking (the slot is free again). Twice is harmless. */
+  async cancel(principal: Principal, id: string) {
+    const row = await this.row(id);
+    if (!canSee(principal, row) || (!isCoordination(principal) && !isFilingSide(principal, row))) {
+      throw new ForbiddenError('Seul le cabinet ou le service qui a déposé la demande peut l’annuler');
+    }
+    const done = await updateReturning(
+      this.dataSource,
+      `UPDATE snp_request SET status = 'cancelled', status_changed_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING booking_id`,
+      [id],
+    );
+    if (done.length && done[0].booking_id) await this.bookings.cancel(principal, done[0].booking_id, 'demande SNP annulée');
+    return this.present(await this.row(id));
+  }
+
+  private async placeOf(dto: CreateRequestDto): Promise<{ lat: number; lon: number }> {
+    const { communeCode, lat, lon } = dto.location;
+    if (lat !== undefined && lon !== undefined) return { lat, lon };
+    if (lat !== undefined || lon !== undefined) {
+      throw new ValidationFailedError('Donnez lat et lon ensemble', [{ field: lat === undefined ? 'location.lat' : 'location.lon', messages: ['lat et lon vont ensemble'] }]);
+    }
+    if (communeCode) return this.communes.centreOf(communeCode);
+    throw new ValidationFailedError('Indiquez où est le patient : location {communeCode} ou {lat, lon}', [{ field: 'location', messages: ['communeCode ou lat+lon requis'] }]);
+  }
+
+  private async replay(principal: Principal, key: string, requestHash: string) {
+    const rows = await this.dataSource.query(
+      `SELECT * FROM snp_request WHERE coalesce(created_by_user_id, created_by_api_key_id) = $1 AND idempotency_key = $2`,
+      [principal.id, key],
+    );
+    if (!rows.length) return null;
+    if (rows[0].request_hash !== requestHash) {
+      throw new UnprocessableError('idempotency_key_reused', 'Cette clé Idempotency-Key a déjà servi pour une autre demande : utilisez une nouvelle clé');
+    }
+    return this.present(rows[0]);
+  }
+
+  private async row(id: string) {
+    const rows = await this.dataSource.query(`SELECT * FROM snp_request WHERE id = $1`, [id]);
+    if (!rows.length) throw new NotFoundError('Demande SNP');
+    return rows[0];
+  }
+
+  private async present(r: any) {
+    return {
+      id: r.id,
+      status: r.status,
+      deadline: r.not_after.toISOString(),
+      notBefore: r.not_before.toISOString(),
+      notAfter: r.not_after.toISOString(),
+      escalateAt: r.escalate_at.toISOString(),
+      location: { lat: r.lat, lon: r.lon, communeCode: r.location_commune_code ?? undefined },
+      modalities: r.modalities,
+      maxDistanceKm: r.max_distance_km,
+      urgency: r.urgency,
+      patient: {
+        firstName: r.patient_first_name,
+        lastName: r.patient_last_name,
+        birthDate: r.patient_birth_date,
+        phone: r.patient_phone,
+        email: r.patient_email ?? undefined,
+        communeCode: r.patient_commune_code ?? undefined,
+        hasReferringGp: r.patient_has_referring_gp ?? undefined,
+      },
+      chronicCondition: r.chronic_condition,
+      reason: r.reason ?? undefined,
+      attempts: r.attempts,
+      createdAt: r.created_at.toISOString(),
+      statusChangedAt: r.status_changed_at.toISOString(),
+      matchedAt: r.matched_at?.toISOString(),
+      booking: r.booking_id ? await this.bookings.view(r.booking_id) : undefined,
+    };
+  }
+}
+
+function isFilingSide(p: Principal, r: any): boolean {
+  if ((r.created_by_user_id ?? r.created_by_api_key_id) === p.id) return true;
+  if (p.role === 'regulator' && r.created_by_role === 'regulator') return true;
+  return p.role === 'secretary' && !!p.practiceId && r.created_by_practice_id === p.practiceId;
+}
+
+function canSee(p: Principal, r: any): boolean {
+  return isCoordination(p) || isFilingSide(p, r);
+}
+
+/** Who the engine books for: the side that filed the request. */
+export function principalOfRequest(r: any): Principal {
+  return r.created_by_user_id
+    ? { kind: 'user', id: r.created_by_user_id, role: r.created_by_role, practiceId: r.created_by_practice_id, practitionerId: null }
+    : { kind: 'api_key', id: r.created_by_api_key_id, role: r.created_by_role, practiceId: r.created_by_practice_id, practitionerId: null };
+}
