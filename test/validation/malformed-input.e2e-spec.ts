@@ -140,6 +140,29 @@ const CASES: Case[] = [
   { name: 'outcome "maybe"', who: 'gp', method: 'post', path: (ids) => `/bookings/${ids.bookingId}/outcome`, body: { outcome: 'maybe' }, status: 400, fields: ['outcome'] },
   { name: 'outcome missing', who: 'gp', method: 'post', path: (ids) => `/bookings/${ids.bookingId}/outcome`, body: {}, status: 400, fields: ['outcome'] },
   { name: 'an unknown address', who: 'secretary', method: 'get', path: '/nowhere', status: 404 },
+
+  // SNP requests
+  { name: 'request without anything', who: 'secretary', method: 'post', path: '/requests', body: {}, status: 400, fields: ['patient', 'location'] },
+  { name: 'request with location as text', who: 'secretary', method: 'post', path: '/requests', body: { patient: patient(), location: 'Châteaudun' }, status: 400, fields: ['location'] },
+  { name: 'request with lat only', who: 'secretary', method: 'post', path: '/requests', body: { patient: patient(), location: { lat: 48 } }, status: 400, fields: ['location.lon'] },
+  { name: 'request with an empty location', who: 'secretary', method: 'post', path: '/requests', body: { patient: patient(), location: {} }, status: 400, fields: ['location'] },
+  { name: 'request at latitude 91', who: 'secretary', method: 'post', path: '/requests', body: { patient: patient(), location: { lat: 91, lon: 1 } }, status: 400, fields: ['location.lat'] },
+  {
+    name: 'request with wrong window, modalities, distance and flags',
+    who: 'secretary',
+    method: 'post',
+    path: '/requests',
+    body: { patient: patient(), location: { communeCode: '28088' }, notBefore: '2026-02-30T10:00:00Z', notAfter: 'ce soir', modalities: ['drive'], maxDistanceKm: -5, chronicCondition: 'oui' },
+    status: 400,
+    fields: ['notBefore', 'notAfter', 'modalities', 'maxDistanceKm', 'chronicCondition'],
+  },
+  { name: 'request with notAfter before notBefore', who: 'secretary', method: 'post', path: '/requests', body: { patient: patient(), location: { communeCode: '28088' }, notBefore: '2030-01-02T10:00:00Z', notAfter: '2030-01-01T10:00:00Z' }, status: 400, fields: ['notAfter'] },
+  { name: 'request in a commune whose centre is unknown', who: 'secretary', method: 'post', path: '/requests', body: { patient: patient(), location: { communeCode: '75056' } }, status: 422 },
+  { name: 'requests filtered by an unknown status', who: 'secretary', method: 'get', path: '/requests?status=lost', status: 400, fields: ['status'] },
+  { name: 'a request id that is not a uuid', who: 'secretary', method: 'get', path: '/requests/42', status: 400 },
+  { name: 'an unknown request', who: 'secretary', method: 'get', path: `/requests/${UNKNOWN}`, status: 404 },
+  { name: 'cancel an unknown request', who: 'secretary', method: 'post', path: `/requests/${UNKNOWN}/cancel`, body: {}, status: 404 },
+  { name: 'a GP filing a request', who: 'gp', method: 'post', path: '/requests', body: { patient: patient(), location: { communeCode: '28088' } }, status: 403 },
 ];
 
 describe('malformed input on every endpoint', () => {
@@ -206,6 +229,7 @@ describe('malformed input on every endpoint', () => {
     ['get', '/practices'], ['get', '/practitioners'], ['get', '/communes?q=chateaudun'], ['post', '/slots'], ['get', '/slots'],
     ['get', '/slots/search?communeCode=28088'], ['delete', `/slots/${UNKNOWN}`], ['post', `/slots/${UNKNOWN}/hold`], ['post', '/slot-templates'],
     ['post', '/bookings'], ['get', '/bookings'], ['get', `/bookings/${UNKNOWN}`], ['post', `/bookings/${UNKNOWN}/cancel`], ['post', `/bookings/${UNKNOWN}/outcome`],
+    ['post', '/requests'], ['get', '/requests'], ['get', `/requests/${UNKNOWN}`], ['post', `/requests/${UNKNOWN}/cancel`],
   ];
 
   test.each(protectedEndpoints)('%s %s without credentials → 401', async (method, path) => {
