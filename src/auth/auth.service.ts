@@ -2,12 +2,13 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import { LRUCache } from 'lru-cache';
 import { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConflictError, UnauthorizedError, UnprocessableError } from '../errors/domain-errors';
 import { ApiKey } from './api-key.entity';
+import { sha256 } from './digest';
 import { Principal, Role } from './roles';
 import { User } from './user.entity';
 
@@ -27,7 +28,6 @@ export interface NewUser {
   communityId?: string | null;
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {

@@ -12,3 +12,20 @@ export interface Principal {
 
 /** Coordinators and admins act for the whole CPTS. */
 export const isCoordination = (p: Principal) => p.role === 'admin' || p.role === 'coordinator';
+
+/** Who acted, as recorded on a row (booked_by_*, created_by_*). */
+export interface ActingSide {
+  actorId: string | null;
+  role: string;
+  practiceId: string | null;
+}
+
+/**
+ * Whether `p` belongs to the side that acted: the same account or API key, any regulator for the
+ * regulation, or any secretary of the same practice.
+ */
+export function isSameSide(p: Principal, side: ActingSide): boolean {
+  if (side.actorId === p.id) return true;
+  if (p.role === 'regulator' && side.role === 'regulator') return true;
+  return p.role === 'secretary' && !!p.practiceId && side.practiceId === p.practiceId;
+}

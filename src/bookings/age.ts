@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { ValidationFailedError } from '../errors/domain-errors';
 
 const ZONE = 'Europe/Paris';
 
@@ -22,4 +23,12 @@ export function ageInMonths(birthDate: string, now: DateTime = DateTime.now()): 
   const birth = DateTime.fromISO(birthDate, { zone: 'utc' });
   const months = (t.year - birth.year) * 12 + (t.month - birth.month);
   return t.day < birth.day ? months - 1 : months;
+}
+
+/** A patient's age in months for booking rules; 400 for a birth date in the future or over 130 years ago. */
+export function patientAgeMonths(birthDate: string): number {
+  const months = ageInMonths(birthDate);
+  if (months < 0) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
+  if (months > 130 * 12) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
+  return months;
 }

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/roles';
-import { ValidationFailedError } from '../errors/domain-errors';
-import { UuidParam } from '../validation/decorators';
+import { IdempotencyKey, UuidParam } from '../validation/decorators';
 import { BookingsService } from './bookings.service';
 import { CancelBookingDto, CreateBookingDto, ListBookingsQuery, OutcomeDto } from './dto/bookings.dto';
 
@@ -18,10 +17,7 @@ export class BookingsController {
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'même clé + même corps → même réponse' })
   @ApiOperation({ summary: 'Réserver un créneau pour un patient (409 slot_unavailable + alternatives si déjà pris)' })
-  book(@CurrentPrincipal() p: Principal, @Body() dto: CreateBookingDto, @Headers('idempotency-key') key?: string) {
-    if (key !== undefined && (key.length < 1 || key.length > 200)) {
-      throw new ValidationFailedError('Idempotency-Key doit faire de 1 à 200 caractères', [{ field: 'Idempotency-Key', messages: ['1 à 200 caractères'] }]);
-    }
+  book(@CurrentPrincipal() p: Principal, @Body() dto: CreateBookingDto, @IdempotencyKey() key?: string) {
     return this.bookings.book(p, dto, key);
   }
 

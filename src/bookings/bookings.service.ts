@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
+import { sha256 } from '../auth/digest';
 import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
-import { isCoordination, Principal } from '../auth/roles';
-import { ConflictError, ForbiddenError, NotFoundError, SlotUnavailableError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
+import { isCoordination, isSameSide, Principal } from '../auth/roles';
+import { ConflictError, ForbiddenError, NotFoundError, SlotUnavailableError, UnprocessableError } from '../errors/domain-errors';
 import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking';
 import { SlotsService } from '../slots/slots.service';
 import { toE164 } from '../validation/phone';
-import { ageInMonths } from './age';
+import { ageInMonths, patientAgeMonths } from './age';
 import { BookingChannel } from './booking.entity';
+import { presentPatient } from './patient';
 import { CreateBookingDto, ListBookingsQuery } from './dto/bookings.dto';
 
 const ZONE = 'Europe/Paris';
@@ -71,7 +72,6 @@ function bookParams(principal: Principal, req: BookingRequest, phone: string, ag
   ];
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 function channelOf(p: Principal): BookingChannel {
   if (p.role === 'regulator') return 'regulation';
@@ -98,24 +98,22 @@ export class BookingsService {
    */
   async book(principal: Principal, req: BookingRequest, idempotencyKey?: string, channel: BookingChannel = channelOf(principal)) {
     const phone = toE164(req.patient.phone)!;
-    const ageMonths = ageInMonths(req.patient.birthDate);
-    if (ageMonths < 0) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
-    if (ageMonths > 130 * 12) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
-    const requestHash = idempotencyKey ? sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null])) : '';
+    const ageMonths = patientAgeMonths(req.patient.birthDate);
+    const requestHash = idempotencyKey ? sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null])) : null;
 
     if (idempotencyKey) {
-      const replay = await this.replay(principal, idempotencyKey, requestHash);
+      const replay = await this.replay(principal, idempotencyKey, requestHash!);
       if (replay) return replay;
     }
     try {
-      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, idempotencyKey ? requestHash : null));
+      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash));
       if (rows.length) return present(rows[0]);
       await this.diagnose(req.slotId, ageMonths);
       throw new SlotUnavailableError();
     } catch (e) {
       const concurrentSameKey = (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '');
       if (idempotencyKey && (e instanceof SlotUnavailableError || concurrentSameKey)) {
-        const replay = await this.replay(principal, idempotencyKey, requestHash);
+        const replay = await this.replay(principal, idempotencyKey, requestHash!);
         if (replay) return replay;
       }
       if (e instanceof SlotUnavailableError || ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq')) {
@@ -274,9 +272,7 @@ export class BookingsService {
 const formatAge = (months: number) => (months % 12 === 0 ? `${months / 12} ans` : `${months} mois`);
 
 function isBookingSide(p: Principal, b: any): boolean {
-  if ((b.booked_by_user_id ?? b.booked_by_api_key_id) === p.id) return true;
-  if (p.role === 'regulator' && b.booked_by_role === 'regulator') return true;
-  return p.role === 'secretary' && !!p.practiceId && b.booked_by_practice_id === p.practiceId;
+  return isSameSide(p, { actorId: b.booked_by_user_id ?? b.booked_by_api_key_id, role: b.booked_by_role, practiceId: b.booked_by_practice_id });
 }
 
 function isReceivingSide(p: Principal, b: any): boolean {
@@ -296,15 +292,7 @@ function present(b: any) {
     slot: { id: b.slot_id, start: b.starts_at.toISOString(), end: b.ends_at.toISOString(), modality: b.modality },
     practitioner: { id: b.practitioner_id, firstName: b.pr_first_name, lastName: b.pr_last_name, profession: b.profession },
     practice: { id: b.receiving_practice_id, name: b.practice_name, address: b.practice_address, phone: b.practice_phone },
-    patient: {
-      firstName: b.patient_first_name,
-      lastName: b.patient_last_name,
-      birthDate: b.patient_birth_date,
-      phone: b.patient_phone,
-      email: b.patient_email ?? undefined,
-      communeCode: b.patient_commune_code ?? undefined,
-      hasReferringGp: b.patient_has_referring_gp ?? undefined,
-    },
+    patient: presentPatient(b),
     reason: b.reason ?? undefined,
     bookedBy: { role: b.booked_by_role, practiceId: b.booked_by_practice_id ?? undefined },
     createdAt: b.created_at.toISOString(),

@@ -1,9 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/roles';
-import { ValidationFailedError } from '../errors/domain-errors';
-import { UuidParam } from '../validation/decorators';
+import { IdempotencyKey, UuidParam } from '../validation/decorators';
 import { CreateRequestDto, ListRequestsQuery } from './dto/requests.dto';
 import { RequestsService } from './requests.service';
 
@@ -19,10 +18,7 @@ export class RequestsController {
   @HttpCode(202)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'même clé + même corps → même demande' })
   @ApiOperation({ summary: 'Déposer une demande SNP : le moteur réserve le meilleur créneau dans la fenêtre (24 h par défaut)' })
-  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateRequestDto, @Headers('idempotency-key') key?: string) {
-    if (key !== undefined && (key.length < 1 || key.length > 200)) {
-      throw new ValidationFailedError('Idempotency-Key doit faire de 1 à 200 caractères', [{ field: 'Idempotency-Key', messages: ['1 à 200 caractères'] }]);
-    }
+  create(@CurrentPrincipal() p: Principal, @Body() dto: CreateRequestDto, @IdempotencyKey() key?: string) {
     return this.requests.create(p, dto, key);
   }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { isCoordination, Principal } from '../auth/roles';
-import { ageInMonths } from '../bookings/age';
+import { sha256 } from '../auth/digest';
+import { isCoordination, isSameSide, Principal } from '../auth/roles';
+import { patientAgeMonths } from '../bookings/age';
 import { BookingsService } from '../bookings/bookings.service';
+import { presentPatient } from '../bookings/patient';
 import { AppConfig } from '../config/app-config';
 import { updateReturning } from '../database/returning';
 import { CommunesService } from '../directory/communes.service';
@@ -16,7 +17,6 @@ import { MatchingProducer } from './matching.producer';
 import { priorityFlags, urgency } from './scoring';
 
 const WINDOW_HOURS = 24;
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** SNP requests: filed by a secretary or the regulation, booked by the matching engine. */
 @Injectable()
@@ -37,9 +37,7 @@ export class RequestsService {
       if (replay) return replay;
     }
     const phone = toE164(dto.patient.phone)!;
-    const ageMonths = ageInMonths(dto.patient.birthDate);
-    if (ageMonths < 0) throw new ValidationFailedError('La date de naissance est dans le futur', [{ field: 'patient.birthDate', messages: ['date de naissance future'] }]);
-    if (ageMonths > 130 * 12) throw new ValidationFailedError('La date de naissance est invalide (plus de 130 ans)', [{ field: 'patient.birthDate', messages: ['date de naissance trop ancienne'] }]);
+    const ageMonths = patientAgeMonths(dto.patient.birthDate);
     const place = await this.placeOf(dto);
     const now = DateTime.utc();
     const notBefore = dto.notBefore ? DateTime.fromISO(dto.notBefore, { setZone: true }).toUTC() : now;
@@ -150,15 +148,7 @@ export class RequestsService {
       modalities: r.modalities,
       maxDistanceKm: r.max_distance_km,
       urgency: r.urgency,
-      patient: {
-        firstName: r.patient_first_name,
-        lastName: r.patient_last_name,
-        birthDate: r.patient_birth_date,
-        phone: r.patient_phone,
-        email: r.patient_email ?? undefined,
-        communeCode: r.patient_commune_code ?? undefined,
-        hasReferringGp: r.patient_has_referring_gp ?? undefined,
-      },
+      patient: presentPatient(r),
       chronicCondition: r.chronic_condition,
       reason: r.reason ?? undefined,
       attempts: r.attempts,
@@ -171,9 +161,7 @@ export class RequestsService {
 }
 
 function isFilingSide(p: Principal, r: any): boolean {
-  if ((r.created_by_user_id ?? r.created_by_api_key_id) === p.id) return true;
-  if (p.role === 'regulator' && r.created_by_role === 'regulator') return true;
-  return p.role === 'secretary' && !!p.practiceId && r.created_by_practice_id === p.practiceId;
+  return isSameSide(p, { actorId: r.created_by_user_id ?? r.created_by_api_key_id, role: r.created_by_role, practiceId: r.created_by_practice_id });
 }
 
 function canSee(p: Principal, r: any): boolean {

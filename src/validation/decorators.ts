@@ -1,4 +1,4 @@
-import { Param, ParseUUIDPipe } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-errors';
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
@@ -87,3 +87,12 @@ export const IsText = (max: number) =>
 /** A :id route parameter that must be a uuid (400 otherwise, never a database error). */
 export const UuidParam = (name = 'id') =>
   Param(name, new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailedError(`${name} doit être un identifiant (uuid)`, [{ field: name, messages: ['uuid attendu'] }]) }));
+
+/** The optional Idempotency-Key header of a retriable write: 1 to 200 characters (400 otherwise). */
+export const IdempotencyKey = createParamDecorator((_: unknown, ctx: ExecutionContext): string | undefined => {
+  const key = ctx.switchToHttp().getRequest().headers['idempotency-key'];
+  if (key !== undefined && (typeof key !== 'string' || key.length < 1 || key.length > 200)) {
+    throw new ValidationFailedError('Idempotency-Key doit faire de 1 à 200 caractères', [{ field: 'Idempotency-Key', messages: ['1 à 200 caractères'] }]);
+  }
+  return key;
+});
