@@ -55,6 +55,15 @@ const BOOK_SQL = `
     FROM b JOIN taken ON taken.id = b.slot_id
     JOIN practitioner pr ON pr.id = taken.practitioner_id JOIN practice p ON p.id = taken.practice_id`;
 
+/** Where a slot is and what kind it is: the centre and filter of its alternatives. */
+interface SlotPlace {
+  lat: number;
+  lon: number;
+  modality: string;
+}
+const SLOT_PLACE_COLUMNS = `p.lat, p.lon, s.modality`;
+const SLOT_PLACE_FROM = `FROM slot s JOIN practice p ON p.id = s.practice_id JOIN practitioner pr ON pr.id = s.practitioner_id`;
+
 export interface BookingRequest {
   slotId: string;
   holdToken?: string | null;
@@ -105,10 +114,11 @@ export class BookingsService {
       const replay = await this.replay(principal, idempotencyKey, requestHash!);
       if (replay) return replay;
     }
+    let place: SlotPlace | undefined;
     try {
       const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash));
       if (rows.length) return present(rows[0]);
-      await this.diagnose(req.slotId, ageMonths);
+      place = await this.diagnose(req.slotId, ageMonths);
       throw new SlotUnavailableError();
     } catch (e) {
       const concurrentSameKey = (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '');
@@ -117,7 +127,7 @@ export class BookingsService {
         if (replay) return replay;
       }
       if (e instanceof SlotUnavailableError || ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq')) {
-        throw new SlotUnavailableError('Ce créneau n’est plus disponible : voici les suivants', await this.alternatives(req));
+        throw new SlotUnavailableError('Ce créneau n’est plus disponible : voici les suivants', await this.alternatives(req, place));
       }
       throw e;
     }
@@ -134,17 +144,18 @@ export class BookingsService {
     return rows.length ? present(rows[0]) : null;
   }
 
-  /** Why a slot could not be taken, for rules that do not race: 404 or 422; returns if it is simply taken. */
-  private async diagnose(slotId: string, ageMonths: number): Promise<void> {
-    const rows = await this.dataSource.query(
-      `SELECT s.starts_at <= now() AS past, pr.min_patient_age_months FROM slot s JOIN practitioner pr ON pr.id = s.practitioner_id WHERE s.id = $1`,
-      [slotId],
-    );
+  /**
+   * Why a slot could not be taken, for rules that do not race: 404 or 422. When it is simply taken,
+   * answers where it is, for the alternatives.
+   */
+  private async diagnose(slotId: string, ageMonths: number): Promise<SlotPlace> {
+    const rows = await this.dataSource.query(`SELECT ${SLOT_PLACE_COLUMNS}, s.starts_at <= now() AS past, pr.min_patient_age_months ${SLOT_PLACE_FROM} WHERE s.id = $1`, [slotId]);
     if (!rows.length) throw new NotFoundError('Créneau');
     if (rows[0].past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
     if (ageMonths < rows[0].min_patient_age_months) {
       throw new UnprocessableError('patient_too_young', `Ce praticien reçoit les patients à partir de ${formatAge(rows[0].min_patient_age_months)} : choisissez un autre créneau`);
     }
+    return rows[0];
   }
 
   /** The first answer for the same key and body; 422 when the key was used for another body. */
@@ -160,18 +171,19 @@ export class BookingsService {
     return this.view(rows[0].id);
   }
 
-  private async alternatives(req: BookingRequest) {
-    const rows = await this.dataSource.query(`SELECT s.modality, p.lat, p.lon FROM slot s JOIN practice p ON p.id = s.practice_id WHERE s.id = $1`, [req.slotId]);
+  /** The next best slots around the practice of the slot that could not be booked. */
+  private async alternatives(req: BookingRequest, known?: SlotPlace) {
+    const place: SlotPlace = known ?? (await this.dataSource.query(`SELECT ${SLOT_PLACE_COLUMNS} ${SLOT_PLACE_FROM} WHERE s.id = $1`, [req.slotId]))[0];
     const now = new Date();
     const ageMonths = ageInMonths(req.patient.birthDate);
     return this.slots.searchAround({
-      lat: rows[0].lat,
-      lon: rows[0].lon,
+      lat: place.lat,
+      lon: place.lon,
       from: now,
       to: DateTime.fromJSDate(now).plus({ hours: DEFAULT_WINDOW_HOURS }).toJSDate(),
       maxDistanceKm: DEFAULT_MAX_DISTANCE_KM,
       limit: 5,
-      modality: rows[0].modality,
+      modality: place.modality,
       patientAgeMonths: ageMonths,
       excludeSlotId: req.slotId,
     });
@@ -254,6 +266,13 @@ export class BookingsService {
 
   async view(id: string) {
     return present(await this.row(id));
+  }
+
+  /** Several bookings in one query, by id (for lists of what they are attached to). */
+  async views(ids: string[]): Promise<Map<string, ReturnType<typeof present>>> {
+    if (!ids.length) return new Map();
+    const rows = await this.dataSource.query(`${BOOKING_VIEW_SQL} WHERE b.id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((r: any) => [r.id, present(r)]));
   }
 
   private async row(id: string) {

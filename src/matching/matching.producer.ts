@@ -21,13 +21,7 @@ export class MatchingProducer {
   /** After the request's row is committed: try now, and turn it `unmatched` at its escalation time. */
   async requestFiled(requestId: string, escalateAt: Date): Promise<void> {
     await this.match(requestId);
-    await enqueueWithin(
-      this.queue,
-      'escalate',
-      { requestId },
-      { jobId: `${requestId}-escalate`, delay: Math.max(0, escalateAt.getTime() - Date.now()), removeOnComplete: true, removeOnFail: true, ...RETRY },
-      this.logger,
-    );
+    await this.escalateAt(requestId, escalateAt);
   }
 
   match(requestId: string, priority?: number): Promise<boolean> {
@@ -52,15 +46,12 @@ export class MatchingProducer {
   }
 
   async ensureEscalationJob(requestId: string, escalateAt: Date): Promise<void> {
-    const job = await this.queue.getJob(`${requestId}-escalate`);
-    if (job) return;
-    await enqueueWithin(
-      this.queue,
-      'escalate',
-      { requestId },
-      { jobId: `${requestId}-escalate`, delay: Math.max(0, escalateAt.getTime() - Date.now()), removeOnComplete: true, removeOnFail: true, ...RETRY },
-      this.logger,
-    );
+    if (!(await this.queue.getJob(`${requestId}-escalate`))) await this.escalateAt(requestId, escalateAt);
+  }
+
+  private escalateAt(requestId: string, at: Date): Promise<boolean> {
+    const delay = Math.max(0, at.getTime() - Date.now());
+    return enqueueWithin(this.queue, 'escalate', { requestId }, { jobId: `${requestId}-escalate`, delay, removeOnComplete: true, removeOnFail: true, ...RETRY }, this.logger);
   }
 
   reconcileTick(period: string): Promise<boolean> {

@@ -58,18 +58,22 @@ export class MatchingService {
     }));
     const constraints = { notBefore: r.not_before, notAfter: r.not_after, modalities: r.modalities, maxDistanceKm: r.max_distance_km, patientAgeMonths };
     for (const c of rankCandidates(candidates, constraints, now)) {
-      const outcome = await this.bookFor(requestId, c.slotId);
+      const outcome = await this.bookFor(r, c.slotId);
       if (outcome !== 'taken') return outcome;
     }
     return 'no_slot';
   }
 
-  /** One transaction: the request is still pending (locked), the slot is taken, the request is matched. */
-  private async bookFor(requestId: string, slotId: string): Promise<'matched' | 'not_pending' | 'taken'> {
+  /**
+   * One transaction: the request is still pending (locked), the slot is taken, the request is
+   * matched. `r` is the request as read by attempt(); only its status can have changed since.
+   */
+  private async bookFor(r: any, slotId: string): Promise<'matched' | 'not_pending' | 'taken'> {
+    const requestId: string = r.id;
     try {
       return await this.dataSource.transaction(async (em) => {
-        const [r] = await em.query(`SELECT * FROM snp_request WHERE id = $1 AND status = 'pending' FOR UPDATE`, [requestId]);
-        if (!r) return 'not_pending';
+        const locked = await em.query(`SELECT 1 FROM snp_request WHERE id = $1 AND status = 'pending' FOR UPDATE`, [requestId]);
+        if (!locked.length) return 'not_pending';
         const booking = await this.bookings.bookWithin(
           em,
           principalOfRequest(r),
@@ -100,14 +104,19 @@ export class MatchingService {
 
   /** Turns a pending request unmatched once its escalation time has come; false if it was not due or not pending. */
   async escalate(requestId: string): Promise<boolean> {
+    return (await this.escalateDue(requestId)) > 0;
+  }
+
+  /** Pending requests (one, or all) whose escalation time has come turn unmatched; how many did. */
+  private async escalateDue(requestId: string | null): Promise<number> {
     const rows = await updateReturning(
       this.dataSource,
       `UPDATE snp_request SET status = 'unmatched', status_changed_at = now()
-        WHERE id = $1 AND status = 'pending' AND escalate_at <= now() + interval '1 second' RETURNING id`,
+        WHERE ($1::uuid IS NULL OR id = $1) AND status = 'pending' AND escalate_at <= now() + interval '1 second' RETURNING id`,
       [requestId],
     );
-    if (rows.length) this.logger.log({ request: requestId }, 'request unmatched');
-    return rows.length > 0;
+    for (const { id } of rows) this.logger.log({ request: id }, 'request unmatched');
+    return rows.length;
   }
 
   /**
@@ -145,10 +154,7 @@ export class MatchingService {
    * is gone (Redis flushed or restarted, a job failed) along with its escalation.
    */
   async reconcile(): Promise<{ escalated: number; requeued: number }> {
-    const escalated = await updateReturning(
-      this.dataSource,
-      `UPDATE snp_request SET status = 'unmatched', status_changed_at = now() WHERE status = 'pending' AND escalate_at <= now() RETURNING id`,
-    );
+    const escalated = await this.escalateDue(null);
     const pending: { id: string; escalate_at: Date }[] = await this.dataSource.query(
       `SELECT id, escalate_at FROM snp_request WHERE status = 'pending' ORDER BY urgency DESC, created_at LIMIT 10000`,
     );
@@ -157,8 +163,8 @@ export class MatchingService {
       if (await this.producer.ensureMatchJob(r.id)) requeued++;
       await this.producer.ensureEscalationJob(r.id, r.escalate_at);
     }
-    if (escalated.length || requeued) this.logger.log({ escalated: escalated.length, requeued }, 'matching reconciled');
-    return { escalated: escalated.length, requeued };
+    if (escalated || requeued) this.logger.log({ escalated, requeued }, 'matching reconciled');
+    return { escalated, requeued };
   }
 
   /** Booked slots per practitioner and Paris day, for the days of the candidates (fair spread). */

@@ -64,7 +64,7 @@ export class RequestsService {
         ],
       );
       await this.producer.requestFiled(row.id, row.escalate_at);
-      return this.present(row);
+      return (await this.answer([row]))[0];
     } catch (e) {
       if (idempotencyKey && (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '')) {
         const replay = await this.replay(principal, idempotencyKey, requestHash!);
@@ -77,7 +77,7 @@ export class RequestsService {
   async get(principal: Principal, id: string) {
     const row = await this.row(id);
     if (!canSee(principal, row)) throw new ForbiddenError('Cette demande a été déposée par un autre cabinet ou service');
-    return this.present(row);
+    return (await this.answer([row]))[0];
   }
 
   async list(principal: Principal, q: ListRequestsQuery) {
@@ -90,22 +90,20 @@ export class RequestsService {
       `SELECT * FROM snp_request WHERE ($1::text IS NULL OR status = $1) AND ${scope} ORDER BY created_at DESC LIMIT 500`,
       [q.status ?? null, ...params],
     );
-    return Promise.all(rows.map((r: any) => this.present(r)));
+    return this.answer(rows);
   }
 
   /** Cancels a request; a matched one also cancels its booking (the slot is free again). Twice is harmless. */
   async cancel(principal: Principal, id: string) {
     const row = await this.row(id);
-    if (!canSee(principal, row) || (!isCoordination(principal) && !isFilingSide(principal, row))) {
-      throw new ForbiddenError('Seul le cabinet ou le service qui a déposé la demande peut l’annuler');
-    }
-    const done = await updateReturning(
+    if (!canSee(principal, row)) throw new ForbiddenError('Seul le cabinet ou le service qui a déposé la demande peut l’annuler');
+    const [cancelled] = await updateReturning(
       this.dataSource,
-      `UPDATE snp_request SET status = 'cancelled', status_changed_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING booking_id`,
+      `UPDATE snp_request SET status = 'cancelled', status_changed_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
       [id],
     );
-    if (done.length && done[0].booking_id) await this.bookings.cancel(principal, done[0].booking_id, 'demande SNP annulée');
-    return this.present(await this.row(id));
+    if (cancelled?.booking_id) await this.bookings.cancel(principal, cancelled.booking_id, 'demande SNP annulée');
+    return (await this.answer([cancelled ?? row]))[0];
   }
 
   private async placeOf(dto: CreateRequestDto): Promise<{ lat: number; lon: number }> {
@@ -127,7 +125,7 @@ export class RequestsService {
     if (rows[0].request_hash !== requestHash) {
       throw new UnprocessableError('idempotency_key_reused', 'Cette clé Idempotency-Key a déjà servi pour une autre demande : utilisez une nouvelle clé');
     }
-    return this.present(rows[0]);
+    return (await this.answer(rows))[0];
   }
 
   private async row(id: string) {
@@ -136,28 +134,34 @@ export class RequestsService {
     return rows[0];
   }
 
-  private async present(r: any) {
-    return {
-      id: r.id,
-      status: r.status,
-      deadline: r.not_after.toISOString(),
-      notBefore: r.not_before.toISOString(),
-      notAfter: r.not_after.toISOString(),
-      escalateAt: r.escalate_at.toISOString(),
-      location: { lat: r.lat, lon: r.lon, communeCode: r.location_commune_code ?? undefined },
-      modalities: r.modalities,
-      maxDistanceKm: r.max_distance_km,
-      urgency: r.urgency,
-      patient: presentPatient(r),
-      chronicCondition: r.chronic_condition,
-      reason: r.reason ?? undefined,
-      attempts: r.attempts,
-      createdAt: r.created_at.toISOString(),
-      statusChangedAt: r.status_changed_at.toISOString(),
-      matchedAt: r.matched_at?.toISOString(),
-      booking: r.booking_id ? await this.bookings.view(r.booking_id) : undefined,
-    };
+  /** The requests as answered, with their bookings read in one query. */
+  private async answer(rows: any[]) {
+    const bookings = await this.bookings.views(rows.filter((r) => r.booking_id).map((r) => r.booking_id));
+    return rows.map((r) => present(r, bookings.get(r.booking_id)));
   }
+}
+
+function present(r: any, booking: unknown) {
+  return {
+    id: r.id,
+    status: r.status,
+    deadline: r.not_after.toISOString(),
+    notBefore: r.not_before.toISOString(),
+    notAfter: r.not_after.toISOString(),
+    escalateAt: r.escalate_at.toISOString(),
+    location: { lat: r.lat, lon: r.lon, communeCode: r.location_commune_code ?? undefined },
+    modalities: r.modalities,
+    maxDistanceKm: r.max_distance_km,
+    urgency: r.urgency,
+    patient: presentPatient(r),
+    chronicCondition: r.chronic_condition,
+    reason: r.reason ?? undefined,
+    attempts: r.attempts,
+    createdAt: r.created_at.toISOString(),
+    statusChangedAt: r.status_changed_at.toISOString(),
+    matchedAt: r.matched_at?.toISOString(),
+    booking,
+  };
 }
 
 function isFilingSide(p: Principal, r: any): boolean {

@@ -225,9 +225,9 @@ export class SlotsService {
     const rows = await updateReturning(
       this.dataSource,
       `UPDATE slot SET status = 'free', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
-        WHERE status = 'held' AND hold_expires_at < now() AND starts_at > now() RETURNING id`,
+        WHERE status = 'held' AND hold_expires_at < now() RETURNING id, starts_at > now() AS ahead`,
     );
-    this.announce(rows.map((r) => r.id));
+    this.announce(rows.filter((r) => r.ahead).map((r) => r.id));
     return rows.length;
   }
 
