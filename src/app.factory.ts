@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { join } from 'path';
+import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
@@ -11,8 +12,6 @@ import { CommunesService } from './directory/communes.service';
 import { ErrorFilter } from './errors/error.filter';
 import { requestIdFor } from './logging/request-id';
 import { buildValidationPipe } from './validation/validation.pipe';
-
-export const API_PREFIX = 'api/v1';
 
 /** Builds the HTTP app (API, /docs, /health, web form); migrations first unless MIGRATIONS_RUN=false. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {

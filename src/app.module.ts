@@ -12,6 +12,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
 import { MatchingModule } from './matching/matching.module';
+import { OperationsModule } from './operations/operations.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
@@ -19,7 +20,8 @@ import { SlotsModule } from './slots/slots.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `http`: false in the worker process (no HTTP server, so no metrics route nor queue board). */
+  static forRoot(config: AppConfig, { http = true }: { http?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -54,6 +56,7 @@ export class AppModule {
         HealthModule,
         MaintenanceModule.register(config.WORKERS_ENABLED),
         MatchingModule.register(config.WORKERS_ENABLED),
+        OperationsModule.register(http),
       ],
     };
   }

@@ -12,7 +12,7 @@ import { runMigrations } from './database/migrate';
 async function main() {
   const config = loadConfig(process.env, { WORKERS_ENABLED: true });
   if (config.MIGRATIONS_RUN) await runMigrations(config);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { http: false }), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.get(Logger).log('worker started');

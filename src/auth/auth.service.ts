@@ -58,6 +58,35 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async login(email: string, password: string): Promise<{ accessToken: string; user: Record<string, unknown> }> {
+    const user = await this.checkPassword(email, password);
+    const payload: TokenPayload = { sub: user.id, role: user.role, practiceId: user.practiceId, practitionerId: user.practitionerId };
+    return {
+      accessToken: await this.jwt.signAsync(payload),
+      user: { id: user.id, email: user.email, role: user.role, practiceId: user.practiceId ?? undefined, practitionerId: user.practitionerId ?? undefined },
+    };
+  }
+
+  /**
+   * The caller of a request: `Authorization: Bearer <token>`, `X-Api-Key`, or (with `basic`, for
+   * pages a browser opens directly, such as the queue board) `Authorization: Basic` e-mail:password.
+   */
+  async authenticate(headers: Record<string, string | string[] | undefined>, opts: { basic?: boolean } = {}): Promise<Principal> {
+    const header = headers['authorization'];
+    const apiKey = headers['x-api-key'];
+    if (typeof header === 'string' && /^Bearer\s+/i.test(header)) return this.verifyToken(header.replace(/^Bearer\s+/i, '').trim());
+    if (typeof apiKey === 'string' && apiKey.length > 0) return this.verifyApiKey(apiKey);
+    if (opts.basic && typeof header === 'string' && /^Basic\s+/i.test(header)) {
+      const decoded = Buffer.from(header.replace(/^Basic\s+/i, '').trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0) {
+        const user = await this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1));
+        return { kind: 'user', id: user.id, role: user.role, practiceId: user.practiceId, practitionerId: user.practitionerId };
+      }
+    }
+    throw new UnauthorizedError('Connectez-vous : en-tête Authorization: Bearer <jeton> ou X-Api-Key manquant');
+  }
+
+  private async checkPassword(email: string, password: string): Promise<User> {
     const user = await this.users
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
@@ -66,11 +95,7 @@ export class AuthService implements OnApplicationBootstrap {
     this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'));
     const ok = await argon2.verify(user?.passwordHash ?? (await this.dummyHash), password);
     if (!user || !ok) throw new UnauthorizedError('E-mail ou mot de passe incorrect');
-    const payload: TokenPayload = { sub: user.id, role: user.role, practiceId: user.practiceId, practitionerId: user.practitionerId };
-    return {
-      accessToken: await this.jwt.signAsync(payload),
-      user: { id: user.id, email: user.email, role: user.role, practiceId: user.practiceId ?? undefined, practitionerId: user.practitionerId ?? undefined },
-    };
+    return user;
   }
 
   async verifyToken(token: string): Promise<Principal> {

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 import Redis from 'ioredis';
 import { Public } from '../auth/auth.decorators';
 import { REDIS } from '../redis/redis.module';
+import { within } from '../redis/within';
 
 @ApiTags('health')
 @Controller('health')
@@ -24,15 +25,11 @@ export class HealthController {
       () => this.db.pingCheck('postgres', { timeout: 1500 }),
       async () => {
         const redis = this.indicators.check('redis');
-        let timer: NodeJS.Timeout | undefined;
         try {
-          const timeout = new Promise<string>((_, no) => (timer = setTimeout(() => no(new Error('timeout')), 1500)));
-          const pong = await Promise.race([this.redis.ping(), timeout]);
+          const pong = await within(this.redis.ping(), 1500);
           return pong === 'PONG' ? redis.up() : redis.down({ message: 'réponse inattendue' });
         } catch (e) {
           return redis.down({ message: (e as Error).message });
-        } finally {
-          clearTimeout(timer);
         }
       },
     ]);

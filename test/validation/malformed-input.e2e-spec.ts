@@ -230,6 +230,7 @@ describe('malformed input on every endpoint', () => {
     ['get', '/slots/search?communeCode=28088'], ['delete', `/slots/${UNKNOWN}`], ['post', `/slots/${UNKNOWN}/hold`], ['post', '/slot-templates'],
     ['post', '/bookings'], ['get', '/bookings'], ['get', `/bookings/${UNKNOWN}`], ['post', `/bookings/${UNKNOWN}/cancel`], ['post', `/bookings/${UNKNOWN}/outcome`],
     ['post', '/requests'], ['get', '/requests'], ['get', `/requests/${UNKNOWN}`], ['post', `/requests/${UNKNOWN}/cancel`],
+    ['get', '/metrics'],
   ];
 
   test.each(protectedEndpoints)('%s %s without credentials → 401', async (method, path) => {
@@ -249,6 +250,7 @@ describe('malformed input on every endpoint', () => {
     ['a GP searching slots', 'gp', 'get', '/slots/search?communeCode=28088'],
     ['a GP booking', 'gp', 'post', '/bookings'],
     ['a secretary creating an API key', 'secretary', 'post', '/api-keys'],
+    ['a secretary reading the metrics', 'secretary', 'get', '/metrics'],
   ] as const)('403 for %s, naming the roles allowed', async (_, who, method, path) => {
     const res = await h.as(accounts[who])[method](path).send({});
     expect(res.status).toBe(403);

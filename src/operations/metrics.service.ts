@@ -1,0 +1,100 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { MATCHING_QUEUE } from '../matching/matching.queue';
+import { within } from '../redis/within';
+
+/** BullMQ job states worth watching (completed jobs are removed at once). */
+const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
+const REQUEST_STATUSES = ['pending', 'matched', 'unmatched', 'cancelled'] as const;
+
+/**
+ * Prometheus metrics of the matching engine, read at scrape time from Postgres and Redis, so they
+ * count the work of every worker process, not only this one's. Counts only: no patient data.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  constructor(
+    dataSource: DataSource,
+    @InjectQueue(MATCHING_QUEUE) queue: Queue,
+  ) {
+    // A registry of our own: several apps in one process (tests) never clash on a global one.
+    collectDefaultMetrics({ register: this.registry, prefix: 'snp_' });
+    const registers = [this.registry];
+
+    const queueUp = new Gauge({ name: 'snp_matching_queue_up', help: '1 when the matching queue (Redis) answered this scrape, 0 otherwise', registers: [] });
+    new Gauge({
+      name: 'snp_matching_queue_jobs',
+      help: 'Jobs of the matching queue by BullMQ state',
+      labelNames: ['state'],
+      registers,
+      collect: async function () {
+        this.reset();
+        try {
+          const counts = await within(queue.getJobCounts(...QUEUE_STATES), 1500);
+          for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+          queueUp.set(1);
+        } catch {
+          queueUp.set(0);
+        }
+      },
+    });
+
+    // Registered after the job counts, whose collect sets it, so a scrape shows this scrape's answer.
+    this.registry.registerMetric(queueUp);
+
+    new Gauge({
+      name: 'snp_requests',
+      help: 'SNP requests filed in the last 24 hours, by current status',
+      labelNames: ['status'],
+      registers,
+      collect: async function () {
+        const rows: { status: string; n: number }[] = await dataSource.query(
+          `SELECT status, count(*)::int AS n FROM snp_request WHERE created_at > now() - interval '24 hours' GROUP BY status`,
+        );
+        for (const status of REQUEST_STATUSES) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+      },
+    });
+
+    new Gauge({
+      name: 'snp_requests_pending_oldest_age_seconds',
+      help: 'Age of the oldest request still waiting for a slot (0 when none waits)',
+      registers,
+      collect: async function () {
+        const [row] = await dataSource.query(
+          `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS age FROM snp_request WHERE status = 'pending'`,
+        );
+        this.set(row.age);
+      },
+    });
+
+    new Gauge({
+      name: 'snp_request_match_latency_seconds',
+      help: 'Time from filing to booking of the requests matched in the last hour (includes waiting for a slot to be published)',
+      labelNames: ['quantile'],
+      registers,
+      collect: async function () {
+        const [row] = await dataSource.query(
+          `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY d) AS p95, max(d) AS max
+             FROM (SELECT extract(epoch FROM matched_at - created_at)::float AS d FROM snp_request
+                    WHERE status = 'matched' AND created_at > now() - interval '25 hours' AND matched_at > now() - interval '1 hour') m`,
+        );
+        this.reset();
+        if (row.p50 === null) return;
+        this.set({ quantile: '0.5' }, row.p50);
+        this.set({ quantile: '0.95' }, row.p95);
+        this.set({ quantile: '1' }, row.max);
+      },
+    });
+  }
+
+  /** Prometheus text exposition, or JSON for people and dashboards that prefer it. */
+  async render(json: boolean): Promise<{ contentType: string; body: string }> {
+    if (json) return { contentType: 'application/json; charset=utf-8', body: JSON.stringify(await this.registry.getMetricsAsJSON()) };
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
