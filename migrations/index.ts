@@ -2,6 +2,7 @@ import { CoreSchema1763856000000 } from './1763856000000-CoreSchema';
 import { SlotSearchByPractice1763942400000 } from './1763942400000-SlotSearchByPractice';
 import { DropSpeculativeBookingIndexes1764028800000 } from './1764028800000-DropSpeculativeBookingIndexes';
 import { SnpRequests1764115200000 } from './1764115200000-SnpRequests';
+import { SearchByStoredEarthPoint1764201600000 } from './1764201600000-SearchByStoredEarthPoint';
 
 /** Every migration, in order; listed explicitly so the same list runs from ts (tests) and js (dist). */
-export const MIGRATIONS = [CoreSchema1763856000000, SlotSearchByPractice1763942400000, DropSpeculativeBookingIndexes1764028800000, SnpRequests1764115200000];
+export const MIGRATIONS = [CoreSchema1763856000000, SlotSearchByPractice1763942400000, DropSpeculativeBookingIndexes1764028800000, SnpRequests1764115200000, SearchByStoredEarthPoint1764201600000];

@@ -28,14 +28,23 @@ const BOOKING_VIEW_SQL = `
 /**
  * One statement books: take the slot, insert the booking, its first status event and the audit
  * line, and answer the booking view (same columns as BOOKING_VIEW_SQL). Nothing is written unless
- * the slot was taken.
+ * the slot was taken. A caller may add to the same statement (hence the same transaction): `before`
+ * CTEs, a `guard` the slot UPDATE also requires, and `after` CTEs that see the booking as `b`.
  */
-const BOOK_SQL = `
-  WITH taken AS (
+export interface BookingStatementParts {
+  before: string;
+  guard: string;
+  after: string;
+}
+
+function bookSql(parts?: BookingStatementParts): string {
+  return `
+  WITH ${parts ? `${parts.before},` : ''} taken AS (
     UPDATE slot s SET status = 'booked', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
      WHERE s.id = $1 AND s.starts_at > now()
        AND (s.status = 'free' OR (s.status = 'held' AND (s.hold_expires_at < now() OR s.hold_token = $2::uuid)))
        AND EXISTS (SELECT 1 FROM practitioner pr WHERE pr.id = s.practitioner_id AND pr.min_patient_age_months <= $3::int)
+       ${parts ? `AND ${parts.guard}` : ''}
     RETURNING s.id, s.starts_at, s.ends_at, s.modality, s.practitioner_id, s.practice_id
   ), b AS (
     INSERT INTO booking (slot_id, patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email,
@@ -48,12 +57,17 @@ const BOOK_SQL = `
   ), au AS (
     INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id)
     SELECT $13, $14, $15, 'create', 'booking', b.id FROM b
-  )
+  )${parts ? `, ${parts.after}` : ''}
   SELECT b.*, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
          pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
     FROM b JOIN taken ON taken.id = b.slot_id
     JOIN practitioner pr ON pr.id = taken.practitioner_id JOIN practice p ON p.id = taken.practice_id`;
+}
+
+const BOOK_SQL = bookSql();
+/** Parameters $1…$18 are the booking's; a caller's parts number theirs from here. */
+export const FIRST_EXTRA_BOOKING_PARAM = 19;
 
 /** Where a slot is and what kind it is: the centre and filter of its alternatives. */
 interface SlotPlace {
@@ -90,6 +104,9 @@ function channelOf(p: Principal): BookingChannel {
 
 @Injectable()
 export class BookingsService {
+  /** Booking statements composed with a caller's parts, by prepared-statement name. */
+  private readonly composed: Record<string, string> = {};
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly slots: SlotsService,
@@ -134,13 +151,17 @@ export class BookingsService {
   }
 
   /**
-   * The same booking statement inside the caller's transaction (the matching engine books and marks
-   * its request matched atomically). Null when the slot could not be taken; no alternatives.
+   * The booking statement with the caller's parts (see BookingStatementParts) and their parameters,
+   * prepared under `name`: one round trip, one transaction. The matching engine books and marks its
+   * request matched this way. Null when the slot could not be taken (or the guard refused); no
+   * alternatives.
    */
-  async bookWithin(em: EntityManager, principal: Principal, req: BookingRequest, channel: BookingChannel) {
+  async bookWith(name: string, parts: BookingStatementParts, extraParams: unknown[], principal: Principal, req: BookingRequest, channel: BookingChannel) {
     const phone = toE164(req.patient.phone);
     if (!phone) return null;
-    const rows = await em.query(BOOK_SQL, bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null));
+    const sql = (this.composed[name] ??= bookSql(parts));
+    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null), ...extraParams];
+    const rows = await preparedQuery(this.dataSource, name, sql, params);
     return rows.length ? present(rows[0]) : null;
   }
 

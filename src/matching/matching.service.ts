@@ -1,16 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { ageInMonths } from '../bookings/age';
-import { BookingsService } from '../bookings/bookings.service';
+import { BookingsService, BookingStatementParts, FIRST_EXTRA_BOOKING_PARAM } from '../bookings/bookings.service';
+import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
-import { SlotsService } from '../slots/slots.service';
 import { MatchingProducer } from './matching.producer';
 import { principalOfRequest } from './requests.service';
-import { Candidate, rankCandidates } from './scoring';
+import { candidatesFor } from './candidates';
+import { rankCandidates } from './scoring';
 
 /** How many nearby free slots a match attempt weighs (the search's best by time and distance). */
 const CANDIDATES = 20;
+
+/**
+ * What the booking statement does besides booking, for a request: lock the request row while it is
+ * still pending (the slot is taken only if it is), and mark it matched with the new booking.
+ */
+const BOOK_FOR_REQUEST: BookingStatementParts = {
+  before: `req AS (SELECT id FROM snp_request WHERE id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid AND status = 'pending' FOR UPDATE)`,
+  guard: `EXISTS (SELECT 1 FROM req)`,
+  after: `matched AS (
+    UPDATE snp_request r SET status = 'matched', booking_id = b.id, matched_at = now(), status_changed_at = now(), attempts = r.attempts + 1
+      FROM b WHERE r.id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid)`,
+};
 
 export type AttemptOutcome = 'matched' | 'no_slot' | 'not_pending' | 'escalated';
 
@@ -25,81 +37,66 @@ export class MatchingService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly slots: SlotsService,
     private readonly bookings: BookingsService,
     private readonly producer: MatchingProducer,
   ) {}
 
   async attempt(requestId: string): Promise<AttemptOutcome> {
-    const [r] = await updateReturning(
-      this.dataSource,
-      `UPDATE snp_request SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING *, escalate_at <= now() AS due`,
-      [requestId],
-    );
+    // A read, not a write: a match costs one write transaction (the booking), not two.
+    const [r] = await preparedQuery(this.dataSource, 'match_read_v1', `SELECT *, escalate_at <= now() AS due FROM snp_request WHERE id = $1 AND status = 'pending'`, [requestId]);
     if (!r) return 'not_pending';
     if (r.due) return (await this.escalate(requestId)) ? 'escalated' : 'not_pending';
 
     const now = new Date();
     const patientAgeMonths = ageInMonths(r.patient_birth_date);
-    const found = await this.slots.searchAround({
+    const candidates = await candidatesFor(this.dataSource, {
       lat: r.lat, lon: r.lon, from: r.not_before > now ? r.not_before : now, to: r.not_after,
       maxDistanceKm: r.max_distance_km, limit: CANDIDATES, modalities: r.modalities, patientAgeMonths,
     });
-    if (!found.length) return 'no_slot';
-    const load = await this.bookedThatDay(found.map((f) => f.practitioner.id), found.map((f) => new Date(f.slot.start)));
-    const candidates: Candidate[] = found.map((f) => ({
-      slotId: f.slot.id,
-      practitionerId: f.practitioner.id,
-      start: new Date(f.slot.start),
-      modality: f.slot.modality,
-      distanceKm: f.distanceKm,
-      minPatientAgeMonths: f.practitioner.minPatientAgeMonths,
-      bookedThatDay: load.get(`${f.practitioner.id}|${parisDay(new Date(f.slot.start))}`) ?? 0,
-    }));
     const constraints = { notBefore: r.not_before, notAfter: r.not_after, modalities: r.modalities, maxDistanceKm: r.max_distance_km, patientAgeMonths };
     for (const c of rankCandidates(candidates, constraints, now)) {
       const outcome = await this.bookFor(r, c.slotId);
       if (outcome !== 'taken') return outcome;
     }
+    // Counted once the engine has looked (a match counts its attempt in the booking statement).
+    await preparedQuery(this.dataSource, 'match_missed_v1', `UPDATE snp_request SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending'`, [requestId]);
     return 'no_slot';
   }
 
   /**
-   * One transaction: the request is still pending (locked), the slot is taken, the request is
-   * matched. `r` is the request as read by attempt(); only its status can have changed since.
+   * One statement, hence one transaction: the request is still pending (its row locked), the slot
+   * is taken with the booking API's own statement, the request is marked matched. `r` is the
+   * request as read by attempt(); only its status can have changed since.
    */
   private async bookFor(r: any, slotId: string): Promise<'matched' | 'not_pending' | 'taken'> {
     const requestId: string = r.id;
     try {
-      return await this.dataSource.transaction(async (em) => {
-        const locked = await em.query(`SELECT 1 FROM snp_request WHERE id = $1 AND status = 'pending' FOR UPDATE`, [requestId]);
-        if (!locked.length) return 'not_pending';
-        const booking = await this.bookings.bookWithin(
-          em,
-          principalOfRequest(r),
-          {
-            slotId,
-            patient: {
-              firstName: r.patient_first_name, lastName: r.patient_last_name, birthDate: r.patient_birth_date, phone: r.patient_phone,
-              email: r.patient_email ?? undefined, communeCode: r.patient_commune_code ?? undefined, hasReferringGp: r.patient_has_referring_gp ?? undefined,
-            },
-            reason: r.reason,
+      const booking = await this.bookings.bookWith(
+        'book_slot_for_request_v1',
+        BOOK_FOR_REQUEST,
+        [requestId],
+        principalOfRequest(r),
+        {
+          slotId,
+          patient: {
+            firstName: r.patient_first_name, lastName: r.patient_last_name, birthDate: r.patient_birth_date, phone: r.patient_phone,
+            email: r.patient_email ?? undefined, communeCode: r.patient_commune_code ?? undefined, hasReferringGp: r.patient_has_referring_gp ?? undefined,
           },
-          'matching',
-        );
-        if (!booking) return 'taken';
-        await em.query(
-          `UPDATE snp_request SET status = 'matched', booking_id = $2, matched_at = now(), status_changed_at = now() WHERE id = $1`,
-          [requestId, booking.id],
-        );
+          reason: r.reason,
+        },
+        'matching',
+      );
+      if (booking) {
         this.logger.log({ request: requestId, booking: booking.id, slot: slotId }, 'request matched');
         return 'matched';
-      });
+      }
     } catch (e) {
       // Another booking won the slot between our read and our write: the next candidate, then.
-      if ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq') return 'taken';
-      throw e;
+      if (!((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq')) throw e;
     }
+    // Nothing written: the slot was taken, or the request is no longer pending (cancelled, matched by another run).
+    const [still] = await this.dataSource.query(`SELECT 1 FROM snp_request WHERE id = $1 AND status = 'pending'`, [requestId]);
+    return still ? 'taken' : 'not_pending';
   }
 
   /** Turns a pending request unmatched once its escalation time has come; false if it was not due or not pending. */
@@ -131,7 +128,7 @@ export class MatchingService {
            WHERE s.id = ANY($1::uuid[]) AND s.starts_at > now()
              AND (s.status = 'free' OR (s.status = 'held' AND s.hold_expires_at < now()))
              AND s.starts_at >= r.not_before AND s.starts_at < r.not_after AND s.modality = ANY(r.modalities)
-             AND earth_distance(ll_to_earth(p.lat, p.lon), ll_to_earth(r.lat, r.lon)) <= r.max_distance_km * 1000
+             AND earth_distance(p.earth, ll_to_earth(r.lat, r.lon)) <= r.max_distance_km * 1000
              AND pr.min_patient_age_months <= (extract(year FROM age(current_date, r.patient_birth_date)) * 12 + extract(month FROM age(current_date, r.patient_birth_date))))
         ORDER BY r.urgency DESC, r.created_at
         LIMIT 1000`,
@@ -166,22 +163,4 @@ export class MatchingService {
     if (escalated || requeued) this.logger.log({ escalated, requeued }, 'matching reconciled');
     return { escalated, requeued };
   }
-
-  /** Booked slots per practitioner and Paris day, for the days of the candidates (fair spread). */
-  private async bookedThatDay(practitionerIds: string[], starts: Date[]): Promise<Map<string, number>> {
-    const from = new Date(Math.min(...starts.map(Number)) - 86_400_000);
-    const to = new Date(Math.max(...starts.map(Number)) + 86_400_000);
-    const rows = await this.dataSource.query(
-      `SELECT practitioner_id, to_char(starts_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM-DD') AS day, count(*)::int AS n
-         FROM slot WHERE practitioner_id = ANY($1::uuid[]) AND status = 'booked'
-          AND tstzrange(starts_at, ends_at, '[)') && tstzrange($2, $3, '[)')
-        GROUP BY 1, 2`,
-      [[...new Set(practitionerIds)], from, to],
-    );
-    return new Map(rows.map((r: any) => [`${r.practitioner_id}|${r.day}`, r.n]));
-  }
-}
-
-function parisDay(d: Date): string {
-  return DateTime.fromJSDate(d, { zone: 'Europe/Paris' }).toISODate()!;
 }

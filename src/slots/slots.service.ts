@@ -152,7 +152,7 @@ export class SlotsService {
   }
 
   searchAround(criteria: SearchCriteria): Promise<SearchResult[]> {
-    return searchFreeSlots(this.dataSource.manager, criteria);
+    return searchFreeSlots(this.dataSource, criteria);
   }
 
   /** Where a search is centred: coordinates, else a commune's centre, else a postcode's. */

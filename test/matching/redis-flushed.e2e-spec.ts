@@ -53,7 +53,7 @@ describe('Redis loses every job', () => {
     expect(await queue.getJob(`${filed[0].id}-escalate`)).toBeDefined();
 
     const settled = await eventually(
-      () => Promise.all(filed.map((r) => scene.get(r.id))),
+      () => scene.getAll(filed.map((r) => r.id)),
       (all) => all.filter((r) => r.status === 'matched').length === 2,
       10_000,
     );

@@ -44,11 +44,7 @@ describe('a matching worker killed mid-run', () => {
       ...(await api.publish(scene.practitioners[1].gp, scene.practitioners[1].id, [60, 80, 100, 120, 140])),
     ];
     const filed = await Promise.all(Array.from({ length: 30 }, () => scene.file()));
-    const all = async () => {
-      const rs = await Promise.all(filed.map((r) => scene.get(r.id)));
-      // Short enough to read when a wait fails: status and attempts of each request.
-      return Object.assign(rs, { toJSON: () => rs.map((r) => `${r.status}/${r.attempts}`).join(' ') });
-    };
+    const all = () => scene.getAll(filed.map((r) => r.id));
 
     const first = startWorker();
     workers.push(first);

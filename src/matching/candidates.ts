@@ -1,0 +1,34 @@
+import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared';
+import { SEARCH_SQL, SearchCriteria, searchParams, toSearchResult } from '../slots/slot-search';
+import { Candidate } from './scoring';
+
+/**
+ * The search's best free slots for a request, each with how many slots its GP already has booked
+ * that day in Paris (the fair-spread term of the score): one prepared statement, one round trip.
+ */
+const CANDIDATES_SQL = `
+  SELECT f.*, (
+    SELECT count(*)::int FROM slot b
+     WHERE b.practitioner_id = f.practitioner_id AND b.status = 'booked'
+       AND tstzrange(b.starts_at, b.ends_at, '[)') && tstzrange(
+             date_trunc('day', f.starts_at AT TIME ZONE 'Europe/Paris') AT TIME ZONE 'Europe/Paris',
+             (date_trunc('day', f.starts_at AT TIME ZONE 'Europe/Paris') + interval '1 day') AT TIME ZONE 'Europe/Paris', '[)')
+  ) AS booked_that_day
+  FROM (${SEARCH_SQL}) f`;
+
+export async function candidatesFor(dataSource: DataSource, c: SearchCriteria): Promise<Candidate[]> {
+  const rows = await preparedQuery(dataSource, 'match_candidates_v1', CANDIDATES_SQL, searchParams(c));
+  return rows.map((r) => {
+    const found = toSearchResult(r);
+    return {
+      slotId: found.slot.id,
+      practitionerId: found.practitioner.id,
+      start: r.starts_at,
+      modality: found.slot.modality,
+      distanceKm: found.distanceKm,
+      minPatientAgeMonths: found.practitioner.minPatientAgeMonths,
+      bookedThatDay: r.booked_that_day,
+    };
+  });
+}
