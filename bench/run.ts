@@ -13,11 +13,14 @@ import { ChildProcess, execFile, spawn } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { join } from 'path';
+import { Queue } from 'bullmq';
 import { Pool } from 'pg';
+import { MATCHING_QUEUE } from '../src/matching/matching.queue';
 import { promisify } from 'util';
-import { SEARCH_SQL, searchParams } from '../src/slots/slot-search';
+import { SEARCH_SQL, SEARCH_STATEMENT, searchParams } from '../src/slots/slot-search';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../src/slots/ranking';
 import { HttpClient } from './http-client';
+import { benchMatching, matchingIntegrity, median } from './matching';
 import { seedTerritory } from './seed';
 import { elapsedMs, LatencySummary, ms, prng, ratio, summarize } from './stats';
 
@@ -33,6 +36,14 @@ const CLIENTS = 64;
  * answered 409 with alternatives (a full search). Races are rare at a real CPTS; 2 % still makes
  * a couple of hundred per run. */
 const CONTESTED = Number(process.env.BENCH_CONTESTED ?? 0.02);
+const QUEUE_PREFIX = 'snp-bench';
+/** Matching: requests per throughput measurement, and the steady rate and duration of the latency one. */
+const MATCHING_REQUESTS = Number(process.env.BENCH_MATCHING_REQUESTS ?? 2000);
+const MATCHING_RATE = Number(process.env.BENCH_MATCHING_RATE ?? 50);
+const MATCHING_SECONDS = Number(process.env.BENCH_MATCHING_SECONDS ?? 10);
+/** Jobs at once per worker process (the service's default). */
+const MATCHING_CONCURRENCY = Number(process.env.MATCHING_CONCURRENCY ?? 8);
+const MATCHING_BASELINE_CLIENTS = 32;
 const ADMIN = { email: 'bench-admin@bench.snp.local', password: 'bench-admin-password' };
 const PASSWORD = 'bench-user-password';
 
@@ -53,24 +64,29 @@ async function resetDatabase(pool: Pool): Promise<void> {
   await pool.query(`DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public`);
 }
 
+/** The environment of the service's processes (API and workers) in the benchmark. */
+function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL,
+    REDIS_URL,
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    REQUEST_LOGS: 'false',
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX,
+    NODE_ENV: 'production',
+    JWT_SECRET: 'bench-secret-not-for-production',
+    LOGIN_RATE_LIMIT: '1000',
+    ...extra,
+  };
+}
+
+/** The API as in production, in its own process (the load generator does not share its event loop); no queue worker in it. */
 async function startApi(port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
     cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL,
-      REDIS_URL,
-      PORT: String(port),
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      WORKERS_ENABLED: 'false',
-      REQUEST_LOGS: 'false',
-      LOG_LEVEL: 'warn',
-      QUEUE_PREFIX: 'snp-bench',
-      NODE_ENV: 'production',
-      JWT_SECRET: 'bench-secret-not-for-production',
-      LOGIN_RATE_LIMIT: '1000',
-    },
+    env: serviceEnv({ PORT: String(port), WORKERS_ENABLED: 'false' }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
@@ -86,6 +102,34 @@ async function startApi(port: number): Promise<ChildProcess> {
   } finally {
     await http.close();
   }
+}
+
+/** `npm run start:worker` as in production; resolves once it is connected to the matching queue, with a way to stop it. */
+async function startWorker(queue: Queue): Promise<() => Promise<void>> {
+  const before = await queue.getWorkersCount();
+  const child = spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist', 'src', 'worker.js')], {
+    cwd: ROOT,
+    // A pool the size of the jobs it runs at once, plus room for escalations and the reconciler.
+    env: serviceEnv({ MIGRATIONS_RUN: 'false', DB_POOL_SIZE: String(MATCHING_CONCURRENCY + 4) }),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const stop = () => stopProcess(child);
+  const deadline = Date.now() + 60_000;
+  while ((await queue.getWorkersCount()) <= before) {
+    if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error('the worker did not connect to the matching queue within 60 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return stop;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
 }
 
 async function login(http: HttpClient, email: string, password: string): Promise<string> {
@@ -113,7 +157,7 @@ async function benchSearch(http: HttpClient, pool: Pool, token: string, centres:
   const viaSql = (p: (typeof places)[number]) => {
     const from = new Date();
     const to = new Date(from.getTime() + DEFAULT_WINDOW_HOURS * 3600_000);
-    return pool.query(SEARCH_SQL, searchParams({ lat: p.lat, lon: p.lon, from, to, maxDistanceKm: DEFAULT_MAX_DISTANCE_KM, limit: DEFAULT_LIMIT, patientAgeMonths: p.age }));
+    return pool.query({ name: SEARCH_STATEMENT, text: SEARCH_SQL, values: searchParams({ lat: p.lat, lon: p.lon, from, to, maxDistanceKm: DEFAULT_MAX_DISTANCE_KM, limit: DEFAULT_LIMIT, patientAgeMonths: p.age }) });
   };
   // Same answers both ways, or the comparison means nothing.
   const a = await viaHttp(places[0]);
@@ -227,27 +271,130 @@ class Pgbench {
     this.env = { ...process.env, PGPASSWORD: decodeURIComponent(url.password) };
   }
 
-  async init(): Promise<void> {
-    await run('pgbench', [...this.args, '-i', '-q', '-s', '10', this.db], { env: this.env });
+  private initialized?: Promise<unknown>;
+
+  /** pgbench's tables (scale 10) in the same database, created once per run. */
+  init(): Promise<unknown> {
+    return (this.initialized ??= run('pgbench', [...this.args, '-i', '-q', '-s', '10', this.db], { env: this.env }));
   }
 
-  async round(seconds: number): Promise<number> {
-    const { stdout } = await run('pgbench', [...this.args, '-n', '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), this.db], { env: this.env });
+  async round(seconds: number, clients = CLIENTS): Promise<number> {
+    const { stdout } = await run('pgbench', [...this.args, '-n', '-N', '-c', String(clients), '-j', '2', '-T', String(seconds), this.db], { env: this.env });
     const m = /tps = ([\d.]+)/.exec(stdout);
     if (!m) throw new Error(`pgbench printed no tps: ${stdout.slice(-300)}`);
     return Number(m[1]);
   }
 }
 
+/** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,booking,matching').split(',').map((x) => x.trim()));
+
+/**
+ * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
+ * pages written, so that no autovacuum or checkpoint it caused lands in the middle of the next.
+ */
+async function settle(pool: Pool): Promise<void> {
+  await pool.query('VACUUM ANALYZE');
+  await pool.query('CHECKPOINT');
+}
+
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+/** Search latency through HTTP vs the same SQL. */
+async function searchPhase(http: HttpClient, pool: Pool, token: string, centres: { lat: number; lon: number }[]) {
+  log('\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time');
+  const search = await benchSearch(http, pool, token, centres);
+  log(`searches: ${search.http.n}, mean results per search: ${search.meanResults.toFixed(1)}`);
+  log(`            p50        p95        p99        mean`);
+  log(`HTTP   ${[search.http.p50, search.http.p95, search.http.p99, search.http.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+  log(`SQL    ${[search.sql.p50, search.sql.p95, search.sql.p99, search.sql.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+  const searchRatioP95 = ratio(search.http.p95, search.sql.p95);
+  log(`ratio HTTP/SQL: p50 ${ratio(search.http.p50, search.sql.p50).toFixed(2)}×, p95 ${searchRatioP95.toFixed(2)}×`);
+  log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
+
+  return { search, searchRatioP95 };
+}
+
+/** Booking throughput vs pgbench -N, then the database's consistency. */
+async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secretaries: string[]) {
+  log(`\n## Booking: POST /bookings, ${CLIENTS} concurrent clients (${(CONTESTED * 100).toFixed(0)} % aimed at a slot just tried by another), vs pgbench -N (${CLIENTS} clients) on the same database`);
+  log(`${ROUNDS} rounds of ${SECONDS} s each, alternating pgbench and bookings so that both see the same machine`);
+  const load = await BookingLoad.prepare(http, pool, secretaries);
+  await pgbench.init();
+  // Warm-up, not counted: JIT, the pool's connections, each connection's prepared statement.
+  await load.round(2);
+  const rounds: { tps: number; perSecond: number; ratio: number }[] = [];
+  const statuses: Record<string, number> = {};
+  const latencies: number[] = [];
+  let bookingSeconds = 0;
+  for (let r = 1; r <= ROUNDS; r++) {
+    const tps = await pgbench.round(SECONDS);
+    const b = await load.round(SECONDS);
+    for (const [k, v] of Object.entries(b.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    latencies.push(...b.latencies);
+    bookingSeconds += b.seconds;
+    const perSecond = (b.statuses[201] ?? 0) / b.seconds;
+    rounds.push({ tps, perSecond, ratio: perSecond / tps });
+    log(`round ${r}: pgbench -N ${tps.toFixed(0)} TPS, bookings ${perSecond.toFixed(0)}/s, ratio ${((perSecond / tps) * 100).toFixed(1)} %`);
+  }
+  const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
+  const bookingPerSecond = created / bookingSeconds;
+  const meanTps = rounds.reduce((a, x) => a + x.tps, 0) / rounds.length;
+  const bookingRatio = bookingPerSecond / meanTps;
+  const latency = summarize(latencies);
+  log(`bookings: ${created} created, ${conflicts} refused 409 (lost races) in ${bookingSeconds.toFixed(1)} s` +
+    (Object.keys(otherStatuses).length ? `, other statuses ${JSON.stringify(otherStatuses)}` : ''));
+  log(`booking throughput: ${bookingPerSecond.toFixed(0)} bookings/s (latency p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}); pgbench -N: ${meanTps.toFixed(0)} TPS`);
+  log(`ratio bookings/s ÷ pgbench -N TPS: ${(bookingRatio * 100).toFixed(1)} % (rounds: ${rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %)`);
+  log(`target ≥ 25 % of pgbench -N: ${verdict(bookingRatio >= 0.25)}`);
+  const integrity = await bookingIntegrity(pool);
+  const consistent = integrity.doubleBookings === 0 && integrity.bookingsInDb === integrity.bookedSlotsInDb && integrity.bookingsInDb === load.created;
+  log(`double bookings: ${integrity.doubleBookings}; live bookings in database ${integrity.bookingsInDb}, booked slots ${integrity.bookedSlotsInDb}, 201 answers (warm-up included) ${load.created}: ${consistent ? 'consistent' : 'INCONSISTENT'}`);
+  const booking = { created, conflicts, otherStatuses, seconds: bookingSeconds, perSecond: bookingPerSecond, latency, rounds, pgbenchTps: meanTps, ...integrity };
+  return { booking, bookingRatio, consistent, otherStatuses };
+}
+
+/** The matching engine in worker processes: throughput with 1 and 2, latency at a steady rate; `bookingsPerSecond` (if measured) for the ratio. */
+async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, queue: Queue, secretaries: string[], centres: { lat: number; lon: number }[], bookingsPerSecond: number | undefined) {
+  await pgbench.init();
+  log(`\n## Matching: POST /requests, booked by worker processes (npm run start:worker, ${MATCHING_CONCURRENCY} jobs at once each); the API runs no worker`);
+  log(`${ROUNDS} rounds of ${MATCHING_REQUESTS} requests per worker count, each filed while the queue is paused then released, after a ${SECONDS} s pgbench -N round (${MATCHING_BASELINE_CLIENTS} clients: the API's and workers' pools hold the rest of max_connections)`);
+  const m = await benchMatching(
+    { http, pool, tokens: secretaries, centres, queue, startWorker: () => startWorker(queue), baseline: () => pgbench.round(SECONDS, MATCHING_BASELINE_CLIENTS), settle: () => settle(pool) },
+    { requests: MATCHING_REQUESTS, rounds: ROUNDS, rate: MATCHING_RATE, seconds: MATCHING_SECONDS },
+  );
+  const one = median(m.one);
+  const two = median(m.two);
+  for (const [workers, rounds, mid] of [[1, m.one, one], [2, m.two, two]] as const) {
+    const others = rounds.map((x) => x.other).filter((x) => Object.keys(x).length);
+    log(`${workers} worker process${workers > 1 ? 'es' : ''}: ${rounds.map((x) => `${x.perSecond.toFixed(0)} matched/s (pgbench -N ${x.baselineTps.toFixed(0)} TPS, ${(x.perSecond / x.baselineTps * 100).toFixed(1)} %)`).join('; ')}` +
+      (others.length ? `; not matched: ${JSON.stringify(others)}` : ''));
+    log(`  median ${mid.perSecond.toFixed(0)} matched/s (${mid.matched} in ${mid.seconds.toFixed(2)} s), ${(mid.perSecond / mid.baselineTps * 100).toFixed(1)} % of pgbench -N in the same round`);
+  }
+  const matchingRatio = bookingsPerSecond ? one.perSecond / bookingsPerSecond : undefined;
+  if (matchingRatio !== undefined) log(`ratio matched/s (1 worker, median) ÷ bookings/s through POST /bookings above: ${(matchingRatio * 100).toFixed(1)} %`);
+  log(`2 workers ÷ 1 worker: ${(two.perSecond / one.perSecond).toFixed(2)}×`);
+  log(`steady ${m.steady.ratePerSecond} requests/s for ${MATCHING_SECONDS} s, 1 worker: ${m.steady.matched}/${m.steady.requests} matched; POST /requests → matched p50 ${ms(m.steady.latency.p50)}, p95 ${ms(m.steady.latency.p95)}, p99 ${ms(m.steady.latency.p99)}`);
+  log(`target ≥ 300 matched/s with one worker: ${verdict(one.perSecond >= 300)}; target p95 ≤ 250 ms at ${MATCHING_RATE}/s: ${verdict(m.steady.latency.p95 <= 250)}`);
+  const afterMatching = { ...(await bookingIntegrity(pool)), ...(await matchingIntegrity(pool)) };
+  const matchingConsistent = afterMatching.doubleBookings === 0 && afterMatching.bookingsInDb === afterMatching.bookedSlotsInDb &&
+    afterMatching.withLiveBooking === afterMatching.matchedRequests && afterMatching.outsideConstraints === 0;
+  log(`double bookings: ${afterMatching.doubleBookings}; matched requests ${afterMatching.matchedRequests}, each with its live booking: ${afterMatching.withLiveBooking}; ` +
+    `booked outside window/modality/distance: ${afterMatching.outsideConstraints}: ${matchingConsistent ? 'consistent' : 'INCONSISTENT'}`);
+  const matching = { ...m, ratioToBookings: matchingRatio, ...afterMatching };
+  return { matching, consistent: matchingConsistent };
+}
 
 async function main() {
   const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
+  const queue = new Queue(MATCHING_QUEUE, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
+  const pgbench = new Pgbench(DATABASE_URL);
   let api: ChildProcess | undefined;
   let http: HttpClient | undefined;
   try {
     log(`# npm run bench (${new Date().toISOString()}, node ${process.version}, ${ROUNDS} × ${SECONDS} s per load phase)`);
     await resetDatabase(pool);
+    await queue.obliterate({ force: true });
     const port = await freePort();
     let t = process.hrtime.bigint();
     api = await startApi(port);
@@ -269,64 +416,32 @@ async function main() {
         return login(http!, email, PASSWORD);
       }),
     );
-    log('\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time');
-    const search = await benchSearch(http, pool, secretaries[0], territory.centres);
-    log(`searches: ${search.http.n}, mean results per search: ${search.meanResults.toFixed(1)}`);
-    log(`            p50        p95        p99        mean`);
-    log(`HTTP   ${[search.http.p50, search.http.p95, search.http.p99, search.http.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-    log(`SQL    ${[search.sql.p50, search.sql.p95, search.sql.p99, search.sql.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-    const searchRatioP95 = ratio(search.http.p95, search.sql.p95);
-    log(`ratio HTTP/SQL: p50 ${ratio(search.http.p50, search.sql.p50).toFixed(2)}×, p95 ${searchRatioP95.toFixed(2)}×`);
-    log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
-
-    log(`\n## Booking: POST /bookings, ${CLIENTS} concurrent clients (${(CONTESTED * 100).toFixed(0)} % aimed at a slot just tried by another), vs pgbench -N (${CLIENTS} clients) on the same database`);
-    log(`${ROUNDS} rounds of ${SECONDS} s each, alternating pgbench and bookings so that both see the same machine`);
-    const load = await BookingLoad.prepare(http, pool, secretaries);
-    const pgbench = new Pgbench(DATABASE_URL);
-    await pgbench.init();
-    // Warm-up, not counted: JIT, the pool's connections, each connection's prepared statement.
-    await load.round(2);
-    const rounds: { tps: number; perSecond: number; ratio: number }[] = [];
-    const statuses: Record<string, number> = {};
-    const latencies: number[] = [];
-    let bookingSeconds = 0;
-    for (let r = 1; r <= ROUNDS; r++) {
-      const tps = await pgbench.round(SECONDS);
-      const b = await load.round(SECONDS);
-      for (const [k, v] of Object.entries(b.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
-      latencies.push(...b.latencies);
-      bookingSeconds += b.seconds;
-      const perSecond = (b.statuses[201] ?? 0) / b.seconds;
-      rounds.push({ tps, perSecond, ratio: perSecond / tps });
-      log(`round ${r}: pgbench -N ${tps.toFixed(0)} TPS, bookings ${perSecond.toFixed(0)}/s, ratio ${((perSecond / tps) * 100).toFixed(1)} %`);
+    const phases: Record<string, unknown> = {};
+    let consistent = true;
+    if (PHASES.has('search')) Object.assign(phases, await searchPhase(http, pool, secretaries[0], territory.centres));
+    let bookingsPerSecond: number | undefined;
+    if (PHASES.has('booking')) {
+      const b = await bookingPhase(http, pool, pgbench, secretaries);
+      Object.assign(phases, { booking: b.booking, bookingRatio: b.bookingRatio });
+      bookingsPerSecond = b.booking.perSecond;
+      consistent &&= b.consistent && !Object.keys(b.otherStatuses).length;
     }
-    const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
-    const bookingPerSecond = created / bookingSeconds;
-    const meanTps = rounds.reduce((a, x) => a + x.tps, 0) / rounds.length;
-    const bookingRatio = bookingPerSecond / meanTps;
-    const latency = summarize(latencies);
-    log(`bookings: ${created} created, ${conflicts} refused 409 (lost races) in ${bookingSeconds.toFixed(1)} s` +
-      (Object.keys(otherStatuses).length ? `, other statuses ${JSON.stringify(otherStatuses)}` : ''));
-    log(`booking throughput: ${bookingPerSecond.toFixed(0)} bookings/s (latency p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}); pgbench -N: ${meanTps.toFixed(0)} TPS`);
-    log(`ratio bookings/s ÷ pgbench -N TPS: ${(bookingRatio * 100).toFixed(1)} % (rounds: ${rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %)`);
-    log(`target ≥ 25 % of pgbench -N: ${verdict(bookingRatio >= 0.25)}`);
-    const integrity = await bookingIntegrity(pool);
-    const consistent = integrity.doubleBookings === 0 && integrity.bookingsInDb === integrity.bookedSlotsInDb && integrity.bookingsInDb === load.created;
-    log(`double bookings: ${integrity.doubleBookings}; live bookings in database ${integrity.bookingsInDb}, booked slots ${integrity.bookedSlotsInDb}, 201 answers (warm-up included) ${load.created}: ${consistent ? 'consistent' : 'INCONSISTENT'}`);
-    const booking = { created, conflicts, otherStatuses, seconds: bookingSeconds, perSecond: bookingPerSecond, latency, rounds, pgbenchTps: meanTps, ...integrity };
+    if (PHASES.has('matching')) {
+      const m = await matchingPhase(http, pool, pgbench, queue, secretaries, territory.centres, bookingsPerSecond);
+      phases.matching = m.matching;
+      consistent &&= m.consistent;
+    }
 
-    const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, territory: { ...territory, centres: undefined }, search, searchRatioP95, booking, bookingRatio };
+    const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, territory: { ...territory, centres: undefined }, ...phases };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     const file = join(ROOT, 'bench', 'results', `${results.at.replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, JSON.stringify(results, null, 2));
     log(`\nresults written to ${file}`);
-    if (!consistent || Object.keys(otherStatuses).length) process.exitCode = 1;
+    if (!consistent) process.exitCode = 1;
   } finally {
     await http?.close();
-    if (api && api.exitCode === null) {
-      api.kill('SIGTERM');
-      await new Promise((r) => api!.once('exit', r));
-    }
+    if (api) await stopProcess(api);
+    await queue.close();
     await pool.end();
   }
 }
