@@ -26,7 +26,14 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry, prefix: 'snp_' });
     const registers = [this.registry];
 
-    const queueUp = new Gauge({ name: 'snp_matching_queue_up', help: '1 when the matching queue (Redis) answered this scrape, 0 otherwise', registers: [] });
+    // One read of the job counts per scrape, shared by the two gauges below (prom-client collects
+    // metrics concurrently, so each awaits the same answer rather than the previous scrape's).
+    let reading: Promise<Record<string, number> | null> | null = null;
+    const jobCounts = () =>
+      (reading ??= within(queue.getJobCounts(...QUEUE_STATES), 1500)
+        .catch(() => null)
+        .finally(() => (reading = null)));
+
     new Gauge({
       name: 'snp_matching_queue_jobs',
       help: 'Jobs of the matching queue by BullMQ state',
@@ -34,18 +41,19 @@ export class MetricsService {
       registers,
       collect: async function () {
         this.reset();
-        try {
-          const counts = await within(queue.getJobCounts(...QUEUE_STATES), 1500);
-          for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
-          queueUp.set(1);
-        } catch {
-          queueUp.set(0);
-        }
+        const counts = await jobCounts();
+        if (counts) for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
       },
     });
 
-    // Registered after the job counts, whose collect sets it, so a scrape shows this scrape's answer.
-    this.registry.registerMetric(queueUp);
+    new Gauge({
+      name: 'snp_matching_queue_up',
+      help: '1 when the matching queue (Redis) answered this scrape, 0 otherwise',
+      registers,
+      collect: async function () {
+        this.set((await jobCounts()) ? 1 : 0);
+      },
+    });
 
     new Gauge({
       name: 'snp_requests',

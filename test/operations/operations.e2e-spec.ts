@@ -29,6 +29,8 @@ describe('operations', () => {
 
     it('counts a matched and a waiting request, the waiting one\'s age, the match latency and the queue', async () => {
       const before = await scrape();
+      // The first scrape of a fresh process already says whether Redis answered it.
+      expect(value(before, 'snp_matching_queue_up')).toBe(1);
       const scene = await matchingScene(h);
       const { gp, id: practitionerId } = scene.practitioners[0];
       await h.publish(gp, practitionerId, [60]);
