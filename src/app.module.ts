@@ -12,6 +12,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
 import { MatchingModule } from './matching/matching.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OperationsModule } from './operations/operations.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { RedisModule } from './redis/redis.module';
@@ -56,6 +57,7 @@ export class AppModule {
         HealthModule,
         MaintenanceModule.register(config.WORKERS_ENABLED),
         MatchingModule.register(config.WORKERS_ENABLED),
+        NotificationsModule.register(config.WORKERS_ENABLED),
         OperationsModule.register(http),
       ],
     };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
@@ -11,6 +12,9 @@ import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking'
 import { SlotsService } from '../slots/slots.service';
 import { toE164 } from '../validation/phone';
 import { ageInMonths, patientAgeMonths } from './age';
+import { AppConfig } from '../config/app-config';
+import { NOTIFICATIONS_QUEUED, NotificationsQueuedEvent, queuedFrom } from '../notifications/notification-events';
+import { BOOKING_CANCELLED_SQL, bookingConfirmedRows, queuedJson } from '../notifications/notification-rows';
 import { BookingChannel } from './booking.entity';
 import { presentPatient } from './patient';
 import { CreateBookingDto, ListBookingsQuery } from './dto/bookings.dto';
@@ -26,8 +30,9 @@ const BOOKING_VIEW_SQL = `
     JOIN practitioner pr ON pr.id = s.practitioner_id JOIN practice p ON p.id = s.practice_id`;
 
 /**
- * One statement books: take the slot, insert the booking, its first status event and the audit
- * line, and answer the booking view (same columns as BOOKING_VIEW_SQL). Nothing is written unless
+ * One statement books: take the slot, insert the booking, its first status event, the audit line
+ * and the notification rows (patient, practice, reminder), and answer the booking view (same
+ * columns as BOOKING_VIEW_SQL) with the `notifications` to queue. Nothing is written unless
  * the slot was taken. A caller may add to the same statement (hence the same transaction): `before`
  * CTEs, a `guard` the slot UPDATE also requires, and `after` CTEs that see the booking as `b`.
  */
@@ -57,8 +62,8 @@ function bookSql(parts?: BookingStatementParts): string {
   ), au AS (
     INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id)
     SELECT $13, $14, $15, 'create', 'booking', b.id FROM b
-  )${parts ? `, ${parts.after}` : ''}
-  SELECT b.*, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
+  ), ${bookingConfirmedRows('$19')}${parts ? `, ${parts.after}` : ''}
+  SELECT b.*, ${queuedJson('nt')} AS notifications, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
          pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
     FROM b JOIN taken ON taken.id = b.slot_id
@@ -66,8 +71,8 @@ function bookSql(parts?: BookingStatementParts): string {
 }
 
 const BOOK_SQL = bookSql();
-/** Parameters $1…$18 are the booking's; a caller's parts number theirs from here. */
-export const FIRST_EXTRA_BOOKING_PARAM = 19;
+/** Parameters $1…$19 are the booking's; a caller's parts number theirs from here. */
+export const FIRST_EXTRA_BOOKING_PARAM = 20;
 
 /** Where a slot is and what kind it is: the centre and filter of its alternatives. */
 interface SlotPlace {
@@ -85,13 +90,13 @@ export interface BookingRequest {
   reason?: string | null;
 }
 
-function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null): unknown[] {
+function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null, reminderLeadSeconds: number): unknown[] {
   return [
     req.slotId, req.holdToken ?? null, ageMonths,
     req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
     req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
     principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role, principal.practiceId,
-    idempotencyKey, requestHash,
+    idempotencyKey, requestHash, reminderLeadSeconds,
   ];
 }
 
@@ -111,7 +116,15 @@ export class BookingsService {
     private readonly dataSource: DataSource,
     private readonly slots: SlotsService,
     private readonly audit: AuditService,
+    private readonly events: EventEmitter2,
+    private readonly config: AppConfig,
   ) {}
+
+  /** After commit: the notification rows the statement wrote get their jobs. */
+  private queued(row: { notifications?: Array<{ id: string; sendAt: string }> }) {
+    const notifications = queuedFrom(row.notifications);
+    if (notifications.length) this.events.emit(NOTIFICATIONS_QUEUED, { notifications } satisfies NotificationsQueuedEvent);
+  }
 
   /**
    * Books a slot in one SQL statement, hence one round trip and one implicit transaction: a
@@ -133,8 +146,11 @@ export class BookingsService {
     }
     let place: SlotPlace | undefined;
     try {
-      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash));
-      if (rows.length) return present(rows[0]);
+      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.config.NOTIFY_REMINDER_LEAD_SECONDS));
+      if (rows.length) {
+        this.queued(rows[0]);
+        return present(rows[0]);
+      }
       place = await this.diagnose(req.slotId, ageMonths);
       throw new SlotUnavailableError();
     } catch (e) {
@@ -160,9 +176,11 @@ export class BookingsService {
     const phone = toE164(req.patient.phone);
     if (!phone) return null;
     const sql = (this.composed[name] ??= bookSql(parts));
-    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null), ...extraParams];
+    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null, this.config.NOTIFY_REMINDER_LEAD_SECONDS), ...extraParams];
     const rows = await preparedQuery(this.dataSource, name, sql, params);
-    return rows.length ? present(rows[0]) : null;
+    if (!rows.length) return null;
+    this.queued(rows[0]);
+    return present(rows[0]);
   }
 
   /**
@@ -241,6 +259,7 @@ export class BookingsService {
     if (!canSee(principal, row)) throw new ForbiddenError('Seuls le cabinet ou la régulation qui a réservé, le cabinet qui reçoit et la coordination peuvent annuler');
     if (row.status === 'cancelled') return { id, status: 'cancelled' };
     const freedSlotIds: string[] = [];
+    let told: { notifications: Array<{ id: string; sendAt: string }> } | undefined;
     await this.dataSource.transaction(async (em) => {
       const done = await updateReturning(
         em,
@@ -261,8 +280,10 @@ export class BookingsService {
       freedSlotIds.push(...freed.map((r) => r.id));
       await this.recordStatus(em, id, 'cancelled', principal);
       await this.audit.record(principal, 'cancel', 'booking', id, em);
+      [told] = await em.query(BOOKING_CANCELLED_SQL, [id]);
     });
     this.slots.announce(freedSlotIds);
+    if (told) this.queued(told);
     return { id, status: 'cancelled' };
   }
 

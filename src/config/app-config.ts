@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
@@ -65,6 +65,41 @@ export class AppConfig {
   /** Matching jobs run at once per worker process. */
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
   MATCHING_CONCURRENCY = 8;
+
+  /** SMS go to this HTTP webhook (`POST {"to","text"}`, 2xx = accepted); unset: to the outbox file. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'SMS_WEBHOOK_URL doit être une URL http(s)' })
+  SMS_WEBHOOK_URL?: string = undefined;
+
+  /** Bearer token sent to the SMS webhook, if it wants one. */
+  @IsOptional() @IsString()
+  SMS_WEBHOOK_TOKEN?: string = undefined;
+
+  /** E-mail goes through this SMTP server (`smtp://user:pass@host:587`, `smtps://…`); unset: to the outbox file. */
+  @IsOptional() @Matches(/^smtps?:\/\//, { message: 'SMTP_URL doit commencer par smtp:// ou smtps://' })
+  SMTP_URL?: string = undefined;
+
+  @IsString()
+  MAIL_FROM = 'CPTS - soins non programmés <no-reply@cpts.invalid>';
+
+  /** Where messages go when no SMS webhook or SMTP server is configured (one JSON line each). */
+  @IsString()
+  OUTBOX_DIR = 'var/outbox';
+
+  /** Sending attempts per message before it is `failed`. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  NOTIFY_ATTEMPTS = 6;
+
+  /** First retry delay; each next one doubles (30 s, 1 min, 2 min, 4 min, 8 min by default). */
+  @Transform(toInt) @IsInt() @Min(10)
+  NOTIFY_BACKOFF_MS = 30_000;
+
+  /** The patient's reminder goes this long before the slot (when the slot is further away than that). */
+  @Transform(toInt) @IsInt() @Min(60)
+  NOTIFY_REMINDER_LEAD_SECONDS = 2 * 3600;
+
+  /** Messages sent at once per worker process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  NOTIFY_CONCURRENCY = 8;
 
   /** Requests per minute per client on sign-in. */
   @Transform(toInt) @IsInt() @Min(1)

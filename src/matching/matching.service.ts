@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { ageInMonths } from '../bookings/age';
 import { BookingsService, BookingStatementParts, FIRST_EXTRA_BOOKING_PARAM } from '../bookings/bookings.service';
 import { preparedQuery } from '../database/prepared';
-import { updateReturning } from '../database/returning';
+import { NOTIFICATIONS_QUEUED, NotificationsQueuedEvent, queuedFrom } from '../notifications/notification-events';
+import { queuedJson, requestUnmatchedRows } from '../notifications/notification-rows';
 import { MatchingProducer } from './matching.producer';
 import { principalOfRequest } from './requests.service';
 import { candidatesFor } from './candidates';
@@ -39,6 +41,7 @@ export class MatchingService {
     private readonly dataSource: DataSource,
     private readonly bookings: BookingsService,
     private readonly producer: MatchingProducer,
+    private readonly events: EventEmitter2,
   ) {}
 
   async attempt(requestId: string): Promise<AttemptOutcome> {
@@ -106,13 +109,19 @@ export class MatchingService {
 
   /** Pending requests (one, or all) whose escalation time has come turn unmatched; how many did. */
   private async escalateDue(requestId: string | null): Promise<number> {
-    const rows = await updateReturning(
-      this.dataSource,
-      `UPDATE snp_request SET status = 'unmatched', status_changed_at = now()
-        WHERE ($1::uuid IS NULL OR id = $1) AND status = 'pending' AND escalate_at <= now() + interval '1 second' RETURNING id`,
+    // One statement: the request turns unmatched and its originator's message is written with it.
+    const rows: Array<{ id: string; notifications: Array<{ id: string; sendAt: string }> }> = await this.dataSource.query(
+      `WITH u AS (
+         UPDATE snp_request SET status = 'unmatched', status_changed_at = now()
+          WHERE ($1::uuid IS NULL OR id = $1) AND status = 'pending' AND escalate_at <= now() + interval '1 second'
+         RETURNING id, created_by_user_id, created_by_practice_id
+       ), ${requestUnmatchedRows}
+       SELECT u.id, ${queuedJson('nt')} AS notifications FROM u`,
       [requestId],
     );
     for (const { id } of rows) this.logger.log({ request: id }, 'request unmatched');
+    const notifications = rows.length ? queuedFrom(rows[0].notifications) : [];
+    if (notifications.length) this.events.emit(NOTIFICATIONS_QUEUED, { notifications } satisfies NotificationsQueuedEvent);
     return rows.length;
   }
 

@@ -15,7 +15,7 @@ function startWorker(): ChildProcess {
     env: {
       ...process.env,
       DATABASE_URL: c.DATABASE_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, MIGRATIONS_RUN: 'false',
-      NODE_ENV: 'test', LOG_LEVEL: 'warn', ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, MATCHING_CONCURRENCY: '4',
+      NODE_ENV: 'test', LOG_LEVEL: 'warn', OUTBOX_DIR: c.OUTBOX_DIR, ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, MATCHING_CONCURRENCY: '4',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

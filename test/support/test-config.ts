@@ -1,3 +1,5 @@
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 
 export const TEST_ADMIN = { email: 'admin@test.cpts.local', password: 'admin-test-password' };
@@ -19,6 +21,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       LOGIN_RATE_LIMIT: 10000,
+      // Without a provider, messages go to an outbox file: a temporary one, not the working copy.
+      OUTBOX_DIR: join(tmpdir(), 'snp-test-outbox'),
       ...overrides,
     },
   );

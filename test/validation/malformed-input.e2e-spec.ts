@@ -163,6 +163,11 @@ const CASES: Case[] = [
   { name: 'an unknown request', who: 'secretary', method: 'get', path: `/requests/${UNKNOWN}`, status: 404 },
   { name: 'cancel an unknown request', who: 'secretary', method: 'post', path: `/requests/${UNKNOWN}/cancel`, body: {}, status: 404 },
   { name: 'a GP filing a request', who: 'gp', method: 'post', path: '/requests', body: { patient: patient(), location: { communeCode: '28088' } }, status: 403 },
+  { name: 'notifications filtered by an unknown status', who: 'admin', method: 'get', path: '/notifications?status=lost', status: 400, fields: ['status'] },
+  { name: 'notifications of a booking id that is not one', who: 'admin', method: 'get', path: '/notifications?bookingId=42', status: 400, fields: ['bookingId'] },
+  { name: 'notifications with limit 0', who: 'admin', method: 'get', path: '/notifications?limit=0', status: 400, fields: ['limit'] },
+  { name: 'notifications with a limit that is not a number', who: 'admin', method: 'get', path: '/notifications?limit=beaucoup', status: 400, fields: ['limit'] },
+  { name: 'a secretary reading the notifications', who: 'secretary', method: 'get', path: '/notifications', status: 403 },
 ];
 
 describe('malformed input on every endpoint', () => {
@@ -231,6 +236,7 @@ describe('malformed input on every endpoint', () => {
     ['post', '/bookings'], ['get', '/bookings'], ['get', `/bookings/${UNKNOWN}`], ['post', `/bookings/${UNKNOWN}/cancel`], ['post', `/bookings/${UNKNOWN}/outcome`],
     ['post', '/requests'], ['get', '/requests'], ['get', `/requests/${UNKNOWN}`], ['post', `/requests/${UNKNOWN}/cancel`],
     ['get', '/metrics'],
+    ['get', '/notifications'],
   ];
 
   test.each(protectedEndpoints)('%s %s without credentials → 401', async (method, path) => {

@@ -1,0 +1,122 @@
+import { Logger } from '@nestjs/common';
+import { appendFile, mkdir } from 'fs/promises';
+import { dirname, join, resolve } from 'path';
+import { createTransport, Transporter } from 'nodemailer';
+import { AppConfig } from '../config/app-config';
+
+export type ChannelKind = 'sms' | 'email';
+
+export interface OutgoingMessage {
+  /** The notification row's id: sent as an idempotency key where the provider takes one. */
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * A way to deliver messages. Adding a provider (an SMS gateway's own API, say) is one class
+ * implementing this, chosen in `channelsFor`. `send` resolves once the provider accepted the
+ * message and throws when it did not (the message is retried); the error's text is stored on the
+ * row, so it must not carry the recipient or the message.
+ */
+export interface NotificationChannel {
+  readonly kind: ChannelKind;
+  /** Recorded on the row as `provider`. */
+  readonly provider: string;
+  send(message: OutgoingMessage): Promise<{ providerId: string | null }>;
+  close?(): Promise<void>;
+}
+
+/** SMS through a generic HTTP webhook: `POST {"to": "+33…", "text": "…"}`, 2xx = accepted. */
+export class SmsWebhookChannel implements NotificationChannel {
+  readonly kind = 'sms' as const;
+  readonly provider = 'sms-webhook';
+
+  constructor(
+    private readonly url: string,
+    private readonly token?: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async send(m: OutgoingMessage): Promise<{ providerId: string | null }> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': m.id,
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: JSON.stringify({ to: m.to, text: m.text }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const body = await res.text().catch(() => '');
+    if (!res.ok) throw new Error(`la passerelle SMS a répondu ${res.status}`);
+    return { providerId: providerIdOf(body) ?? res.headers.get('x-message-id') };
+  }
+}
+
+/** The provider's message id when its answer is JSON with one (`id`, `messageId` or `message_id`). */
+function providerIdOf(body: string): string | null {
+  try {
+    const j = JSON.parse(body);
+    const id = j?.id ?? j?.messageId ?? j?.message_id;
+    return id === undefined || id === null ? null : String(id).slice(0, 200);
+  } catch {
+    return null;
+  }
+}
+
+/** E-mail over SMTP (nodemailer, pooled connections). */
+export class SmtpChannel implements NotificationChannel {
+  readonly kind = 'email' as const;
+  readonly provider = 'smtp';
+  private readonly transport: Transporter;
+
+  constructor(url: string, private readonly from: string) {
+    this.transport = createTransport(url, { pool: true, maxConnections: 4 } as any);
+  }
+
+  async send(m: OutgoingMessage): Promise<{ providerId: string | null }> {
+    try {
+      const info = await this.transport.sendMail({ from: this.from, to: m.to, subject: m.subject, text: m.text, headers: { 'X-SNP-Notification': m.id } });
+      return { providerId: info.messageId ?? null };
+    } catch (e) {
+      // nodemailer's errors may quote the recipient: keep the SMTP code only.
+      const code = (e as any).responseCode ?? (e as any).code ?? 'erreur';
+      throw new Error(`le serveur SMTP a refusé le message (${code})`);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}
+
+/**
+ * No provider configured (demo, development): messages are appended, one JSON line each, to
+ * `<OUTBOX_DIR>/outbox.jsonl`, readable by whoever runs the service; the logs say only that a
+ * message went there.
+ */
+export class OutboxChannel implements NotificationChannel {
+  readonly provider = 'outbox';
+  private readonly file: string;
+
+  constructor(readonly kind: ChannelKind, dir: string) {
+    this.file = join(resolve(dir), 'outbox.jsonl');
+  }
+
+  async send(m: OutgoingMessage): Promise<{ providerId: string | null }> {
+    await mkdir(dirname(this.file), { recursive: true });
+    await appendFile(this.file, JSON.stringify({ id: m.id, channel: this.kind, to: m.to, subject: m.subject, text: m.text, at: new Date().toISOString() }) + '\n');
+    return { providerId: `outbox:${m.id}` };
+  }
+}
+
+/** The channels this configuration gives: SMS webhook and SMTP when set, the outbox otherwise. */
+export function channelsFor(config: AppConfig, logger: Logger): Record<ChannelKind, NotificationChannel> {
+  const sms = config.SMS_WEBHOOK_URL ? new SmsWebhookChannel(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : new OutboxChannel('sms', config.OUTBOX_DIR);
+  const email = config.SMTP_URL ? new SmtpChannel(config.SMTP_URL, config.MAIL_FROM) : new OutboxChannel('email', config.OUTBOX_DIR);
+  logger.log({ sms: sms.provider, email: email.provider }, 'notification channels');
+  return { sms, email };
+}

@@ -1,0 +1,112 @@
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+import { SMTPServer } from 'smtp-server';
+
+export interface ReceivedSms {
+  to: string;
+  text: string;
+  idempotencyKey?: string;
+  authorization?: string;
+}
+
+/**
+ * A real HTTP server standing for the SMS provider: it accepts `POST {"to","text"}` with 202 and an
+ * id, and can be told to refuse (503) the next n messages to a number, or all of them.
+ */
+export class SmsSink {
+  readonly accepted: ReceivedSms[] = [];
+  readonly refused: ReceivedSms[] = [];
+  private readonly failures = new Map<string, number>();
+  private server!: Server;
+
+  static async start(): Promise<SmsSink> {
+    const sink = new SmsSink();
+    sink.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const { to, text } = JSON.parse(body);
+        const sms: ReceivedSms = { to, text, idempotencyKey: req.headers['idempotency-key'] as string, authorization: req.headers.authorization };
+        const left = sink.failures.get(to) ?? 0;
+        if (left > 0) {
+          sink.failures.set(to, left - 1);
+          sink.refused.push(sms);
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
+          return;
+        }
+        sink.accepted.push(sms);
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sink-${sink.accepted.length}` }));
+      });
+    });
+    await new Promise<void>((r) => sink.server.listen(0, '127.0.0.1', r));
+    return sink;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/sms`;
+  }
+
+  /** Refuse the next `n` messages to `to` (E.164); Infinity: all of them. */
+  failNext(to: string, n: number): void {
+    this.failures.set(to, n);
+  }
+
+  to(phone: string): ReceivedSms[] {
+    return this.accepted.filter((m) => m.to === phone);
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+export interface ReceivedMail {
+  to: string[];
+  /** Headers and body, quoted-printable decoded. */
+  text: string;
+}
+
+/** A real SMTP server (the `smtp-server` package) that keeps every message it is given. */
+export class SmtpSink {
+  readonly mails: ReceivedMail[] = [];
+  private server!: SMTPServer;
+  private port = 0;
+
+  static async start(): Promise<SmtpSink> {
+    const sink = new SmtpSink();
+    sink.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          sink.mails.push({ to: session.envelope.rcptTo.map((r) => r.address), text: decodeQuotedPrintable(Buffer.concat(chunks).toString('latin1')) });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((r) => sink.server.listen(0, '127.0.0.1', () => r()));
+    sink.port = (sink.server.server.address() as AddressInfo).port;
+    return sink;
+  }
+
+  get url(): string {
+    return `smtp://127.0.0.1:${this.port}`;
+  }
+
+  to(address: string): ReceivedMail[] {
+    return this.mails.filter((m) => m.to.includes(address));
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+/** Soft line breaks out, `=XX` bytes back, read as UTF-8 (enough to read what nodemailer wrote). */
+function decodeQuotedPrintable(raw: string): string {
+  const bytes = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
