@@ -16,11 +16,14 @@ import { join } from 'path';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { MATCHING_QUEUE } from '../src/matching/matching.queue';
+import { NOTIFICATIONS_QUEUE } from '../src/notifications/notifications.queue';
+import { tmpdir } from 'os';
 import { promisify } from 'util';
 import { SEARCH_SQL, SEARCH_STATEMENT, searchParams } from '../src/slots/slot-search';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../src/slots/ranking';
 import { HttpClient } from './http-client';
 import { benchMatching, matchingIntegrity, median } from './matching';
+import { benchNotifications } from './notifications';
 import { seedTerritory } from './seed';
 import { elapsedMs, LatencySummary, ms, prng, ratio, summarize } from './stats';
 
@@ -44,6 +47,8 @@ const MATCHING_SECONDS = Number(process.env.BENCH_MATCHING_SECONDS ?? 10);
 /** Jobs at once per worker process (the service's default). */
 const MATCHING_CONCURRENCY = Number(process.env.MATCHING_CONCURRENCY ?? 8);
 const MATCHING_BASELINE_CLIENTS = 32;
+const NOTIFY_MESSAGES = Number(process.env.BENCH_NOTIFY_MESSAGES ?? 5000);
+const NOTIFY_CONCURRENCY = Number(process.env.NOTIFY_CONCURRENCY ?? 32);
 const ADMIN = { email: 'bench-admin@bench.snp.local', password: 'bench-admin-password' };
 const PASSWORD = 'bench-user-password';
 
@@ -78,6 +83,8 @@ function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     NODE_ENV: 'production',
     JWT_SECRET: 'bench-secret-not-for-production',
     LOGIN_RATE_LIMIT: '1000',
+    // Messages without a provider go to an outbox file: a temporary one, not the working copy.
+    OUTBOX_DIR: join(tmpdir(), 'snp-bench-outbox'),
     ...extra,
   };
 }
@@ -105,12 +112,12 @@ async function startApi(port: number): Promise<ChildProcess> {
 }
 
 /** `npm run start:worker` as in production; resolves once it is connected to the matching queue, with a way to stop it. */
-async function startWorker(queue: Queue): Promise<() => Promise<void>> {
+async function startWorker(queue: Queue, extraEnv: Record<string, string> = {}): Promise<() => Promise<void>> {
   const before = await queue.getWorkersCount();
   const child = spawn(process.execPath, [...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), join(ROOT, 'dist', 'src', 'worker.js')], {
     cwd: ROOT,
     // A pool the size of the jobs it runs at once, plus room for escalations and the reconciler.
-    env: serviceEnv({ MIGRATIONS_RUN: 'false', DB_POOL_SIZE: String(MATCHING_CONCURRENCY + 4) }),
+    env: serviceEnv({ MIGRATIONS_RUN: 'false', DB_POOL_SIZE: String(MATCHING_CONCURRENCY + 4), ...extraEnv }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const stop = () => stopProcess(child);
@@ -119,7 +126,7 @@ async function startWorker(queue: Queue): Promise<() => Promise<void>> {
     if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error('the worker did not connect to the matching queue within 60 s');
+      throw new Error(`the worker did not connect to the ${queue.name} queue within 60 s`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -287,7 +294,7 @@ class Pgbench {
 }
 
 /** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,booking,matching').split(',').map((x) => x.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,booking,matching,notifications').split(',').map((x) => x.trim()));
 
 /**
  * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
@@ -385,9 +392,32 @@ async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, que
   return { matching, consistent: matchingConsistent };
 }
 
+async function notificationsPhase(pool: Pool, queue: Queue) {
+  log(`\n## Notifications: one worker process sends queued SMS to a local HTTP sink, against a raw fetch loop POSTing the same body to the same sink (${NOTIFY_CONCURRENCY} at a time each)`);
+  log(`${ROUNDS} rounds of ${NOTIFY_MESSAGES} messages; each: the raw POST loop, the bare SQL + POST loop, then the service's messages released at once`);
+  const sqlPool = new Pool({ connectionString: DATABASE_URL, max: NOTIFY_CONCURRENCY });
+  const rounds = await benchNotifications(
+    { pool, sqlPool, queue, concurrency: NOTIFY_CONCURRENCY, startWorker: (smsUrl) => startWorker(queue, { SMS_WEBHOOK_URL: smsUrl, NOTIFY_CONCURRENCY: String(NOTIFY_CONCURRENCY), DB_POOL_SIZE: String(NOTIFY_CONCURRENCY + 4) }) },
+    { messages: NOTIFY_MESSAGES, rounds: ROUNDS },
+  ).finally(() => sqlPool.end());
+  for (const [i, r] of rounds.entries()) {
+    log(`round ${i + 1}: raw POST loop ${r.rawPerSecond.toFixed(0)} /s; bare SQL + POST loop ${r.sqlAndHttpPerSecond.toFixed(0)} /s; ` +
+      `service ${r.perSecond.toFixed(0)} messages/s: ${(r.perSecond / r.rawPerSecond * 100).toFixed(1)} % of raw POSTs, ${(r.perSecond / r.sqlAndHttpPerSecond * 100).toFixed(1)} % of bare SQL + POST` +
+      `${r.notSent ? `; NOT SENT: ${r.notSent}` : ''}`);
+  }
+  const byRatio = [...rounds].sort((a, b) => a.perSecond / a.rawPerSecond - b.perSecond / b.rawPerSecond);
+  const mid = byRatio[Math.floor(byRatio.length / 2)];
+  const notificationRatio = mid.perSecond / mid.rawPerSecond;
+  log(`median round: ${mid.perSecond.toFixed(0)} messages/s against ${mid.rawPerSecond.toFixed(0)} raw POSTs/s: ${(notificationRatio * 100).toFixed(1)} %; ` +
+    `against bare SQL + POST ${mid.sqlAndHttpPerSecond.toFixed(0)} /s: ${(mid.perSecond / mid.sqlAndHttpPerSecond * 100).toFixed(1)} %`);
+  log(`target ≥ 50 % of the raw loop: ${verdict(notificationRatio >= 0.5)}`);
+  return { notifications: { rounds, median: mid, ratio: notificationRatio }, consistent: rounds.every((r) => r.notSent === 0) };
+}
+
 async function main() {
   const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
   const queue = new Queue(MATCHING_QUEUE, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
+  const notifyQueue = new Queue(NOTIFICATIONS_QUEUE, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
   const pgbench = new Pgbench(DATABASE_URL);
   let api: ChildProcess | undefined;
   let http: HttpClient | undefined;
@@ -395,6 +425,7 @@ async function main() {
     log(`# npm run bench (${new Date().toISOString()}, node ${process.version}, ${ROUNDS} × ${SECONDS} s per load phase)`);
     await resetDatabase(pool);
     await queue.obliterate({ force: true });
+    await notifyQueue.obliterate({ force: true });
     const port = await freePort();
     let t = process.hrtime.bigint();
     api = await startApi(port);
@@ -427,9 +458,17 @@ async function main() {
       consistent &&= b.consistent && !Object.keys(b.otherStatuses).length;
     }
     if (PHASES.has('matching')) {
+      // The booking phase's messages are not the matching workers' to send (its own are).
+      await notifyQueue.obliterate({ force: true });
+      await pool.query(`UPDATE notification SET status = 'cancelled' WHERE status = 'queued'`);
       const m = await matchingPhase(http, pool, pgbench, queue, secretaries, territory.centres, bookingsPerSecond);
       phases.matching = m.matching;
       consistent &&= m.consistent;
+    }
+    if (PHASES.has('notifications')) {
+      const n = await notificationsPhase(pool, notifyQueue);
+      phases.notifications = n.notifications;
+      consistent &&= n.consistent;
     }
 
     const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, territory: { ...territory, centres: undefined }, ...phases };
@@ -442,6 +481,7 @@ async function main() {
     await http?.close();
     if (api) await stopProcess(api);
     await queue.close();
+    await notifyQueue.close();
     await pool.end();
   }
 }

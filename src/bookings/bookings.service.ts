@@ -12,7 +12,6 @@ import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking'
 import { SlotsService } from '../slots/slots.service';
 import { toE164 } from '../validation/phone';
 import { ageInMonths, patientAgeMonths } from './age';
-import { AppConfig } from '../config/app-config';
 import { NOTIFICATIONS_QUEUED, NotificationsQueuedEvent, queuedFrom } from '../notifications/notification-events';
 import { BOOKING_CANCELLED_SQL, bookingConfirmedRows, queuedJson } from '../notifications/notification-rows';
 import { BookingChannel } from './booking.entity';
@@ -31,7 +30,7 @@ const BOOKING_VIEW_SQL = `
 
 /**
  * One statement books: take the slot, insert the booking, its first status event, the audit line
- * and the notification rows (patient, practice, reminder), and answer the booking view (same
+ * and the notification rows (patient, practice), and answer the booking view (same
  * columns as BOOKING_VIEW_SQL) with the `notifications` to queue. Nothing is written unless
  * the slot was taken. A caller may add to the same statement (hence the same transaction): `before`
  * CTEs, a `guard` the slot UPDATE also requires, and `after` CTEs that see the booking as `b`.
@@ -62,7 +61,7 @@ function bookSql(parts?: BookingStatementParts): string {
   ), au AS (
     INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id)
     SELECT $13, $14, $15, 'create', 'booking', b.id FROM b
-  ), ${bookingConfirmedRows('$19')}${parts ? `, ${parts.after}` : ''}
+  ), ${bookingConfirmedRows}${parts ? `, ${parts.after}` : ''}
   SELECT b.*, ${queuedJson('nt')} AS notifications, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
          pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
@@ -71,8 +70,8 @@ function bookSql(parts?: BookingStatementParts): string {
 }
 
 const BOOK_SQL = bookSql();
-/** Parameters $1…$19 are the booking's; a caller's parts number theirs from here. */
-export const FIRST_EXTRA_BOOKING_PARAM = 20;
+/** Parameters $1…$18 are the booking's; a caller's parts number theirs from here. */
+export const FIRST_EXTRA_BOOKING_PARAM = 19;
 
 /** Where a slot is and what kind it is: the centre and filter of its alternatives. */
 interface SlotPlace {
@@ -90,13 +89,13 @@ export interface BookingRequest {
   reason?: string | null;
 }
 
-function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null, reminderLeadSeconds: number): unknown[] {
+function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null): unknown[] {
   return [
     req.slotId, req.holdToken ?? null, ageMonths,
     req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
     req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
     principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role, principal.practiceId,
-    idempotencyKey, requestHash, reminderLeadSeconds,
+    idempotencyKey, requestHash,
   ];
 }
 
@@ -117,7 +116,6 @@ export class BookingsService {
     private readonly slots: SlotsService,
     private readonly audit: AuditService,
     private readonly events: EventEmitter2,
-    private readonly config: AppConfig,
   ) {}
 
   /** After commit: the notification rows the statement wrote get their jobs. */
@@ -146,7 +144,7 @@ export class BookingsService {
     }
     let place: SlotPlace | undefined;
     try {
-      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.config.NOTIFY_REMINDER_LEAD_SECONDS));
+      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash));
       if (rows.length) {
         this.queued(rows[0]);
         return present(rows[0]);
@@ -176,7 +174,7 @@ export class BookingsService {
     const phone = toE164(req.patient.phone);
     if (!phone) return null;
     const sql = (this.composed[name] ??= bookSql(parts));
-    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null, this.config.NOTIFY_REMINDER_LEAD_SECONDS), ...extraParams];
+    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null), ...extraParams];
     const rows = await preparedQuery(this.dataSource, name, sql, params);
     if (!rows.length) return null;
     this.queued(rows[0]);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DateTime } from 'luxon';
-import { join } from 'path';
+import { join, resolve } from 'path';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app.factory';
 import { AuthService } from '../auth/auth.service';
@@ -29,6 +29,7 @@ async function main() {
     `  Service SNP prêt : ${url}`,
     `  API documentée :   ${url}/docs`,
     `  État :             ${url}/health`,
+    ...(config.SMS_WEBHOOK_URL && config.SMTP_URL ? [] : [`  Messages (SMS, e-mails) sans fournisseur : ${resolve(config.OUTBOX_DIR, 'outbox.jsonl')}`]),
     '',
     '  Comptes de démonstration :',
     `    admin         ${config.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : DEMO_ADMIN.password}`,

@@ -97,9 +97,9 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(60)
   NOTIFY_REMINDER_LEAD_SECONDS = 2 * 3600;
 
-  /** Messages sent at once per worker process. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(64)
-  NOTIFY_CONCURRENCY = 8;
+  /** Messages sent at once per worker process: sending mostly waits on the provider (100 ms or more a message). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(128)
+  NOTIFY_CONCURRENCY = 32;
 
   /** Requests per minute per client on sign-in. */
   @Transform(toInt) @IsInt() @Min(1)

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { appendFile, mkdir } from 'fs/promises';
 import { dirname, join, resolve } from 'path';
 import { createTransport, Transporter } from 'nodemailer';
+import { Agent, Dispatcher, request } from 'undici';
 import { AppConfig } from '../config/app-config';
 
 export type ChannelKind = 'sms' | 'email';
@@ -28,10 +29,17 @@ export interface NotificationChannel {
   close?(): Promise<void>;
 }
 
-/** SMS through a generic HTTP webhook: `POST {"to": "+33…", "text": "…"}`, 2xx = accepted. */
+/**
+ * SMS through a generic HTTP webhook: `POST {"to": "+33…", "text": "…"}`, 2xx = accepted. The
+ * notification id goes as `Idempotency-Key`, so a provider that honours it never sends twice even
+ * if we could not record its answer. undici's own request API on a keep-alive pool: Node's fetch
+ * is built on it, with web streams and abort signals that cost more CPU per message than the rest
+ * of the sending.
+ */
 export class SmsWebhookChannel implements NotificationChannel {
   readonly kind = 'sms' as const;
   readonly provider = 'sms-webhook';
+  private readonly pool = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
 
   constructor(
     private readonly url: string,
@@ -40,19 +48,31 @@ export class SmsWebhookChannel implements NotificationChannel {
   ) {}
 
   async send(m: OutgoingMessage): Promise<{ providerId: string | null }> {
-    const res = await fetch(this.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': m.id,
-        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-      },
-      body: JSON.stringify({ to: m.to, text: m.text }),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    const body = await res.text().catch(() => '');
-    if (!res.ok) throw new Error(`la passerelle SMS a répondu ${res.status}`);
-    return { providerId: providerIdOf(body) ?? res.headers.get('x-message-id') };
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(this.url, {
+        method: 'POST',
+        dispatcher: this.pool,
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': m.id,
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        body: JSON.stringify({ to: m.to, text: m.text }),
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+    } catch (e) {
+      throw new Error(`la passerelle SMS ne répond pas (${(e as any).code ?? 'erreur réseau'})`);
+    }
+    const body = await res.body.text().catch(() => '');
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`la passerelle SMS a répondu ${res.statusCode}`);
+    const header = res.headers['x-message-id'];
+    return { providerId: providerIdOf(body) ?? (typeof header === 'string' ? header : null) };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
   }
 }
 

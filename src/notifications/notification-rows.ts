@@ -6,30 +6,44 @@
  * SQL functions of migration Notifications (GP's e-mail, else a secretary's, else a mobile).
  */
 
-/**
- * Booking confirmed (patient SMS, receiving practice, and the patient's reminder `$lead` seconds
- * before the slot when the slot is further away than that). Sees the new booking as `b` and the
- * taken slot as `taken` (the booking statement's CTEs).
- */
-export function bookingConfirmedRows(leadParam: string): string {
-  return `nt AS (
-    INSERT INTO notification (template, audience, channel, recipient, booking_id, send_at)
-    SELECT x.template, x.audience, x.channel, x.recipient, b.id, x.send_at
-      FROM b JOIN taken ON taken.id = b.slot_id
-      CROSS JOIN LATERAL (
-        SELECT 'booking_confirmed_patient', 'patient', 'sms', b.patient_phone::text, now() WHERE sms_reachable(b.patient_phone)
-        UNION ALL
-        SELECT 'booking_reminder_patient', 'patient', 'sms', b.patient_phone::text, taken.starts_at - ${leadParam}::int * interval '1 second'
-         WHERE sms_reachable(b.patient_phone) AND taken.starts_at - ${leadParam}::int * interval '1 second' > now()
-        UNION ALL
-        SELECT 'booking_confirmed_practice', 'practice', c.channel, c.recipient, now() FROM practice_contact(taken.practitioner_id, taken.practice_id) c
-      ) x(template, audience, channel, recipient, send_at)
-    ON CONFLICT DO NOTHING
-    RETURNING id, send_at)`;
-}
-
 /** The `{id, sendAt}` list of the rows a CTE named `cte` wrote, as one JSON column. */
 export const queuedJson = (cte: string) => `(SELECT coalesce(json_agg(json_build_object('id', id, 'sendAt', send_at)), '[]') FROM ${cte})`;
+
+/**
+ * Booking confirmed: the patient's SMS and the receiving practice's message. Sees the new booking
+ * as `b` and the taken slot as `taken` (the booking statement's CTEs). The reminder is not written
+ * here but when it comes due (REMINDERS_DUE_SQL), so a booking pays for two rows and two jobs, and
+ * Redis holds no job for every booking of the week.
+ */
+export const bookingConfirmedRows = `nt AS (
+    INSERT INTO notification (template, audience, channel, recipient, booking_id)
+    SELECT x.template, x.audience, x.channel, x.recipient, b.id
+      FROM b JOIN taken ON taken.id = b.slot_id
+      CROSS JOIN LATERAL (
+        SELECT 'booking_confirmed_patient', 'patient', 'sms', b.patient_phone::text WHERE sms_reachable(b.patient_phone)
+        UNION ALL
+        SELECT 'booking_confirmed_practice', 'practice', c.channel, c.recipient FROM practice_contact(taken.practitioner_id, taken.practice_id) c
+      ) x(template, audience, channel, recipient)
+    ON CONFLICT DO NOTHING
+    RETURNING id, send_at)`;
+
+/**
+ * Reminders coming due: for each confirmed booking whose slot starts between `$1` seconds (the
+ * lead) minus 5 minutes and the lead plus `$2` seconds from now, booked when the slot was further
+ * away than the lead, the patient's reminder, due `$1` seconds before the slot (a few seconds late
+ * at most when a tick was missed). Run every minute with a horizon longer than a minute: each
+ * reminder is written once (unique index) and its job delayed to the exact time.
+ */
+export const REMINDERS_DUE_SQL = `
+  WITH nt AS (
+    INSERT INTO notification (template, audience, channel, recipient, booking_id, send_at)
+    SELECT 'booking_reminder_patient', 'patient', 'sms', b.patient_phone, b.id, s.starts_at - $1::int * interval '1 second'
+      FROM slot s JOIN booking b ON b.slot_id = s.id AND b.status = 'confirmed'
+     WHERE s.starts_at > now() + ($1::int - 300) * interval '1 second' AND s.starts_at <= now() + ($1::int + $2::int) * interval '1 second'
+       AND s.status = 'booked' AND b.created_at < s.starts_at - $1::int * interval '1 second' AND sms_reachable(b.patient_phone)
+    ON CONFLICT DO NOTHING
+    RETURNING id, send_at)
+  SELECT ${queuedJson('nt')} AS notifications`;
 
 /**
  * Booking `$1` cancelled: its waiting reminder is withdrawn, and both sides are told (when the

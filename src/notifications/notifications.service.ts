@@ -3,15 +3,65 @@ import { DataSource } from 'typeorm';
 import { isCoordination, Principal } from '../auth/roles';
 import { AppConfig } from '../config/app-config';
 import { ForbiddenError } from '../errors/domain-errors';
+import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
 import { ChannelKind, channelsFor, NotificationChannel } from './channels';
 import { ListNotificationsQuery } from './dto/notifications.dto';
+import { queuedFrom } from './notification-events';
+import { REMINDERS_DUE_SQL } from './notification-rows';
 import { NotificationsProducer } from './notifications.producer';
 import { smsSegments } from './sms-segments';
 import { BookingFacts, Message, renderBooking, renderRequest, RequestFacts, TemplateName } from './templates';
 
+/** Reminders are written this far ahead of their send time (more than the minute between runs). */
+const REMINDER_HORIZON_SECONDS = 180;
+
 /** How long a sending run owns a row: another run of the same job waits this long before taking over. */
 const CLAIM_SECONDS = 120;
+
+/**
+ * Claims a message and reads what its text needs, in one statement: the row is taken only while
+ * queued, due, and not claimed by a run still within its claim; the attempt is counted there.
+ */
+const CLAIM_SQL = `
+  WITH c AS (
+    UPDATE notification SET attempts = attempts + 1, claimed_until = now() + $2 * interval '1 second'
+     WHERE id = $1 AND status = 'queued' AND send_at <= now() + interval '1 second' AND (claimed_until IS NULL OR claimed_until < now())
+    RETURNING id, template, channel, recipient, attempts, booking_id, request_id)
+  SELECT c.*, b.status AS booking_status, b.booked_by_role, b.channel AS booking_channel, b.cancel_reason,
+         coalesce(b.patient_first_name, r.patient_first_name) AS patient_first_name, coalesce(b.patient_last_name, r.patient_last_name) AS patient_last_name,
+         coalesce(b.patient_phone, r.patient_phone) AS patient_phone,
+         s.starts_at, s.ends_at, s.modality, pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
+         p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone,
+         r.not_after, r.created_at AS request_created_at
+    FROM c LEFT JOIN booking b ON b.id = c.booking_id LEFT JOIN slot s ON s.id = b.slot_id
+    LEFT JOIN practitioner pr ON pr.id = s.practitioner_id LEFT JOIN practice p ON p.id = s.practice_id
+    LEFT JOIN snp_request r ON r.id = c.request_id`;
+
+const FINISH_SQL = `
+  UPDATE notification SET status = $2, claimed_until = NULL, provider = coalesce($3, provider), provider_id = $4, segments = $5,
+         last_error = coalesce($6, last_error), sent_at = CASE WHEN $2 = 'sent' THEN now() END, status_changed_at = now()
+   WHERE id = $1`;
+
+/** The message, from the rows as the claim read them; null when a reminder's booking is no longer confirmed. */
+function render(n: any): Message | null {
+  const channel = n.channel as ChannelKind;
+  const patient = { firstName: n.patient_first_name, lastName: n.patient_last_name, phone: n.patient_phone };
+  if (n.request_id) {
+    const facts: RequestFacts = { id: n.request_id, notAfter: n.not_after, createdAt: n.request_created_at, patient };
+    return renderRequest('request_unmatched_originator', facts, channel);
+  }
+  if (n.template === 'booking_reminder_patient' && n.booking_status !== 'confirmed') return null;
+  const facts: BookingFacts = {
+    start: n.starts_at, end: n.ends_at, modality: n.modality,
+    practitioner: { firstName: n.pr_first_name, lastName: n.pr_last_name, profession: n.profession },
+    practice: { name: n.practice_name, address: n.practice_address, phone: n.practice_phone },
+    patient,
+    bookedBy: { role: n.booking_channel === 'matching' ? 'matching' : n.booked_by_role },
+    cancelReason: n.cancel_reason,
+  };
+  return renderBooking(n.template as Exclude<TemplateName, 'request_unmatched_originator'>, facts, channel);
+}
 
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'withdrawn' | 'not_due' | 'done';
 
@@ -45,19 +95,13 @@ export class NotificationsService implements OnModuleDestroy {
    * claim lapses. Throws RetryLater when the provider refused and attempts remain.
    */
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const [n] = await updateReturning(
-      this.dataSource,
-      `UPDATE notification SET attempts = attempts + 1, claimed_until = now() + $2 * interval '1 second'
-        WHERE id = $1 AND status = 'queued' AND send_at <= now() + interval '1 second' AND (claimed_until IS NULL OR claimed_until < now())
-        RETURNING *`,
-      [id, CLAIM_SECONDS],
-    );
+    const [n] = await preparedQuery(this.dataSource, 'notification_claim_v1', CLAIM_SQL, [id, CLAIM_SECONDS]);
     if (!n) {
       const [row] = await this.dataSource.query(`SELECT status, send_at > now() AS early FROM notification WHERE id = $1`, [id]);
       return row?.status === 'queued' && row.early ? 'not_due' : 'done';
     }
 
-    const message = await this.render(n);
+    const message = render(n);
     if (!message) {
       await this.finish(id, 'cancelled', {});
       this.logger.log({ notification: id, template: n.template }, 'notification withdrawn (booking no longer confirmed)');
@@ -84,49 +128,18 @@ export class NotificationsService implements OnModuleDestroy {
   }
 
   private finish(id: string, status: 'sent' | 'failed' | 'cancelled', o: { provider?: string; providerId?: string | null; segments?: number | null; error?: string }) {
-    return this.dataSource.query(
-      `UPDATE notification SET status = $2, claimed_until = NULL, provider = coalesce($3, provider), provider_id = $4, segments = $5,
-              last_error = coalesce($6, last_error), sent_at = CASE WHEN $2 = 'sent' THEN now() END, status_changed_at = now()
-        WHERE id = $1`,
-      [id, status, o.provider ?? null, o.providerId ?? null, o.segments ?? null, o.error ?? null],
-    );
-  }
-
-  /** The message, from the rows as they are now; null when a reminder's booking is no longer confirmed. */
-  private async render(n: any): Promise<Message | null> {
-    const channel = n.channel as ChannelKind;
-    if (n.request_id) {
-      const [r] = await this.dataSource.query(`SELECT id, not_after, created_at, patient_first_name, patient_last_name, patient_phone FROM snp_request WHERE id = $1`, [n.request_id]);
-      const facts: RequestFacts = {
-        id: r.id, notAfter: r.not_after, createdAt: r.created_at,
-        patient: { firstName: r.patient_first_name, lastName: r.patient_last_name, phone: r.patient_phone },
-      };
-      return renderRequest('request_unmatched_originator', facts, channel);
-    }
-    const [b] = await this.dataSource.query(
-      `SELECT b.status, b.patient_first_name, b.patient_last_name, b.patient_phone, b.booked_by_role, b.channel, b.cancel_reason,
-              s.starts_at, s.ends_at, s.modality, pr.first_name, pr.last_name, pr.profession, p.name, p.address, p.phone
-         FROM booking b JOIN slot s ON s.id = b.slot_id JOIN practitioner pr ON pr.id = s.practitioner_id JOIN practice p ON p.id = s.practice_id
-        WHERE b.id = $1`,
-      [n.booking_id],
-    );
-    if (n.template === 'booking_reminder_patient' && b.status !== 'confirmed') return null;
-    const facts: BookingFacts = {
-      start: b.starts_at, end: b.ends_at, modality: b.modality,
-      practitioner: { firstName: b.first_name, lastName: b.last_name, profession: b.profession },
-      practice: { name: b.name, address: b.address, phone: b.phone },
-      patient: { firstName: b.patient_first_name, lastName: b.patient_last_name, phone: b.patient_phone },
-      bookedBy: { role: b.channel === 'matching' ? 'matching' : b.booked_by_role },
-      cancelReason: b.cancel_reason,
-    };
-    return renderBooking(n.template as Exclude<TemplateName, 'request_unmatched_originator'>, facts, channel);
+    return preparedQuery(this.dataSource, 'notification_finish_v1', FINISH_SQL, [id, status, o.provider ?? null, o.providerId ?? null, o.segments ?? null, o.error ?? null]);
   }
 
   /**
-   * Safety net, every minute: re-adds the jobs of queued rows whose job is gone, and closes rows
-   * whose attempts are spent by a run that died before recording its outcome.
+   * Every minute: writes the reminders coming due (REMINDERS_DUE_SQL) and queues them; re-adds
+   * the jobs of due rows whose job is gone (Redis flushed or restarted); closes as failed the rows
+   * whose attempts a dead run spent.
    */
-  async reconcile(): Promise<{ requeued: number; failed: number }> {
+  async reconcile(): Promise<{ reminders: number; requeued: number; failed: number }> {
+    const [due] = await this.dataSource.query(REMINDERS_DUE_SQL, [this.config.NOTIFY_REMINDER_LEAD_SECONDS, REMINDER_HORIZON_SECONDS]);
+    const reminders = queuedFrom(due.notifications);
+    await this.producer.add(reminders);
     const failed = await updateReturning(
       this.dataSource,
       `UPDATE notification SET status = 'failed', claimed_until = NULL, status_changed_at = now(), last_error = coalesce(last_error, 'envoi interrompu')
@@ -134,12 +147,15 @@ export class NotificationsService implements OnModuleDestroy {
       [this.config.NOTIFY_ATTEMPTS],
     );
     const queued: { id: string; send_at: Date }[] = await this.dataSource.query(
-      `SELECT id, send_at FROM notification WHERE status = 'queued' AND (claimed_until IS NULL OR claimed_until < now()) ORDER BY send_at LIMIT 10000`,
+      `SELECT id, send_at FROM notification
+        WHERE status = 'queued' AND send_at <= now() + $1 * interval '1 second' AND (claimed_until IS NULL OR claimed_until < now())
+        ORDER BY send_at LIMIT 10000`,
+      [REMINDER_HORIZON_SECONDS],
     );
     let requeued = 0;
-    for (const n of queued) if (await this.producer.ensure({ id: n.id, sendAt: n.send_at })) requeued++;
-    if (requeued || failed.length) this.logger.log({ requeued, failed: failed.length }, 'notifications reconciled');
-    return { requeued, failed: failed.length };
+    for (const n of queued) if (!reminders.some((r) => r.id === n.id) && (await this.producer.ensure({ id: n.id, sendAt: n.send_at }))) requeued++;
+    if (reminders.length || requeued || failed.length) this.logger.log({ reminders: reminders.length, requeued, failed: failed.length }, 'notifications reconciled');
+    return { reminders: reminders.length, requeued, failed: failed.length };
   }
 
   /** `GET /notifications`: coordination only; newest first. */

@@ -101,12 +101,10 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
     const rows = await eventually(() => listFor(springBooking.id), (rs) => rs.filter((r) => r.status === 'sent').length === 2);
     expect(byTemplate(rows, 'booking_confirmed_patient')).toMatchObject({ channel: 'sms', to: spring.e164, status: 'sent', attempts: 1 });
     expect(byTemplate(rows, 'booking_confirmed_practice')).toMatchObject({ channel: 'email', to: gp.email, status: 'sent', attempts: 1 });
-    // The reminder waits, due one lead time before the slot.
-    const reminder = byTemplate(rows, 'booking_reminder_patient');
-    expect(reminder).toMatchObject({ status: 'queued', attempts: 0 });
-    expect(new Date(reminder.sendAt).toISOString()).toBe(DateTime.fromISO('2027-03-28T01:30:00Z').minus({ seconds: LEAD_SECONDS }).toJSDate().toISOString());
+    // The reminder is written when it comes due, not months ahead.
+    expect(rows.map((r) => r.template).sort()).toEqual(['booking_confirmed_patient', 'booking_confirmed_practice']);
     expect(springSms.idempotencyKey).toBe(byTemplate(rows, 'booking_confirmed_patient').id);
-    expect(await listFor(autumnBooking.id)).toHaveLength(3);
+    expect(await listFor(autumnBooking.id)).toHaveLength(2);
   });
 
   it('keeps the reason for the GP: the patient SMS carries neither reason nor birth date', async () => {
@@ -147,9 +145,12 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
 
   it('tells both sides of a cancellation, and withdraws the reminder', async () => {
     const phone = mobile();
-    const start = DateTime.now().plus({ hours: 4 }).startOf('minute');
-    const booking = await book(await slotAt(start), phone.typed);
+    // A slot 2½ minutes beyond the reminder's lead: the minute's run writes its reminder, due then.
+    const start = DateTime.now().plus({ seconds: LEAD_SECONDS + 150 }).startOf('second');
+    const booking = await book(await slotAt(start, 1), phone.typed);
     await eventually(async () => sms.to(phone.e164), (m) => m.length === 1);
+    expect((await h.app.get(NotificationsService).reconcile()).reminders).toBeGreaterThanOrEqual(1);
+    expect(byTemplate(await listFor(booking.id), 'booking_reminder_patient')).toMatchObject({ status: 'queued' });
 
     await h.as(secretary).post(`/bookings/${booking.id}/cancel`).send({ reason: 'patiente rétablie' }).expect(200);
     const [, cancelled] = await eventually(async () => sms.to(phone.e164), (m) => m.length === 2);
@@ -168,7 +169,10 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
     const phone = mobile();
     // The slot starts 3 s after the lead time from now: the reminder is due in about 3 s.
     const start = DateTime.now().plus({ seconds: LEAD_SECONDS + 3 });
-    await book(await slotAt(start), phone.typed);
+    const booking = await book(await slotAt(start, 1), phone.typed);
+    await h.app.get(NotificationsService).reconcile(); // the minute's run, now rather than within the minute
+    const [reminderRow] = (await listFor(booking.id)).filter((r) => r.template === 'booking_reminder_patient');
+    expect(new Date(reminderRow.sendAt).getTime()).toBe(start.minus({ seconds: LEAD_SECONDS }).toMillis());
     const [confirmed, reminder] = await eventually(async () => sms.to(phone.e164), (m) => m.length === 2, 15_000);
     expect(confirmed.text).toMatch(/confirm/i);
     expect(reminder.text).toContain(start.setZone('Europe/Paris').toFormat("HH'h'mm"));
@@ -179,6 +183,14 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
     const booking = await book(await slotAt(DateTime.now().plus({ hours: 9 }).startOf('minute')), '02 37 44 55 66');
     const rows = await eventually(() => listFor(booking.id), (rs) => rs.some((r) => r.status === 'sent'));
     expect(rows.map((r) => r.template).sort()).toEqual(['booking_confirmed_practice']);
+  });
+
+  it('writes no reminder for a slot already closer than the lead when booked', async () => {
+    const phone = mobile();
+    const booking = await book(await slotAt(DateTime.now().plus({ seconds: LEAD_SECONDS - 120 }), 1), phone.typed);
+    await eventually(async () => sms.to(phone.e164), (m) => m.length === 1);
+    await h.app.get(NotificationsService).reconcile();
+    expect((await listFor(booking.id)).map((r) => r.template).sort()).toEqual(['booking_confirmed_patient', 'booking_confirmed_practice']);
   });
 
   it('refuses a phone number that is not one at booking time (400), before any SMS', async () => {

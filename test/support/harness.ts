@@ -68,8 +68,8 @@ export class Harness {
   async practice(communityId: string, body: Record<string, unknown> = {}): Promise<{ id: string; location: { lat: number; lon: number } }> {
     const res = await this.as(this.admin)
       .post('/practices')
-      .send({ communityId, name: unique('Cabinet'), address: '1 place du Marché', communeCode: PLACES.chateaudun.communeCode, phone: '02 37 45 00 00', ...body })
-      .expect(201);
+      .send({ communityId, name: unique('Cabinet'), address: '1 place du Marché', communeCode: PLACES.chateaudun.communeCode, phone: '02 37 45 00 00', ...body });
+    if (res.status !== 201) throw new Error(`POST /practices answered ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
