@@ -10,7 +10,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - receiving side of a booking: the GP's own account e-mail, else a secretary of the practice,
  *   else the practice phone by SMS when it is a mobile;
  * - originator of a request: the e-mail of the account that filed it, else a secretary of the
- *   filing practice, else that practice's mobile.
+ *   filing practice, else that practice's mobile;
+ * - nobody of these: a recipient-less row is written `failed` ("aucun destinataire"), so the
+ *   coordination sees in GET /notifications?status=failed whom nobody told.
  */
 export class Notifications1764288000000 implements MigrationInterface {
   name = 'Notifications1764288000000';
@@ -23,13 +25,14 @@ export class Notifications1764288000000 implements MigrationInterface {
                                                              'booking_cancelled_practice','booking_reminder_patient','request_unmatched_originator')),
         audience           text NOT NULL CHECK (audience IN ('patient','practice','originator')),
         channel            text NOT NULL CHECK (channel IN ('sms','email')),
-        recipient          text NOT NULL,
+        recipient          text,
         booking_id         uuid REFERENCES booking(id),
         request_id         uuid REFERENCES snp_request(id),
         status             text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued','sent','failed','cancelled')),
         attempts           integer NOT NULL DEFAULT 0,
         send_at            timestamptz NOT NULL DEFAULT now(),
         claimed_until      timestamptz,
+        claim_token        uuid,
         provider           text,
         provider_id        text,
         segments           smallint,
@@ -37,7 +40,8 @@ export class Notifications1764288000000 implements MigrationInterface {
         created_at         timestamptz NOT NULL DEFAULT now(),
         sent_at            timestamptz,
         status_changed_at  timestamptz NOT NULL DEFAULT now(),
-        CHECK ((booking_id IS NULL) <> (request_id IS NULL))
+        CHECK ((booking_id IS NULL) <> (request_id IS NULL)),
+        CHECK (recipient IS NOT NULL OR status IN ('failed', 'cancelled'))
       ) WITH (fillfactor = 70)`);
     await q.query(`CREATE UNIQUE INDEX notification_once_uq ON notification (coalesce(booking_id, request_id), template)`);
     await q.query(`CREATE INDEX notification_queued_idx ON notification (send_at) WHERE status = 'queued'`);
@@ -60,6 +64,8 @@ export class Notifications1764288000000 implements MigrationInterface {
           SELECT 2, 'email', u.email, u.created_at FROM app_user u WHERE u.practice_id = p_practice AND u.role = 'secretary'
           UNION ALL
           SELECT 3, 'sms', p.phone, p.created_at FROM practice p WHERE p.id = p_practice AND sms_reachable(p.phone)
+          UNION ALL
+          SELECT 9, 'email', NULL, NULL  -- nobody to tell: the row is written failed, for the coordination to see
         ) c ORDER BY c.rank, c.created_at LIMIT 1
       $$`);
     // The filer's own account, else whoever the filing practice is reached by (no GP to prefer there).

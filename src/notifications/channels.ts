@@ -94,7 +94,8 @@ export class SmtpChannel implements NotificationChannel {
   private readonly transport: Transporter;
 
   constructor(url: string, private readonly from: string) {
-    this.transport = createTransport(url, { pool: true, maxConnections: 4 } as any);
+    // Time-outs well under a run's claim on its row (2 min), so a stuck server cannot outlive it.
+    this.transport = createTransport(url, { pool: true, maxConnections: 4, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 } as any);
   }
 
   async send(m: OutgoingMessage): Promise<{ providerId: string | null }> {

@@ -7,7 +7,12 @@
  */
 
 /** The `{id, sendAt}` list of the rows a CTE named `cte` wrote, as one JSON column. */
-export const queuedJson = (cte: string) => `(SELECT coalesce(json_agg(json_build_object('id', id, 'sendAt', send_at)), '[]') FROM ${cte})`;
+export const queuedJson = (cte: string) => `(SELECT coalesce(json_agg(json_build_object('id', id, 'sendAt', send_at)), '[]') FROM ${cte} WHERE status = 'queued')`;
+
+/** A contact's row: queued, or failed at once when there is nobody to tell. */
+const STATUS_OF = (recipient: string) => `CASE WHEN ${recipient} IS NULL THEN 'failed' ELSE 'queued' END`;
+const ERROR_OF = (recipient: string) =>
+  `CASE WHEN ${recipient} IS NULL THEN 'aucun destinataire : ni compte, ni secrétariat, ni portable du cabinet' END`;
 
 /**
  * Booking confirmed: the patient's SMS and the receiving practice's message. Sees the new booking
@@ -16,8 +21,8 @@ export const queuedJson = (cte: string) => `(SELECT coalesce(json_agg(json_build
  * Redis holds no job for every booking of the week.
  */
 export const bookingConfirmedRows = `nt AS (
-    INSERT INTO notification (template, audience, channel, recipient, booking_id)
-    SELECT x.template, x.audience, x.channel, x.recipient, b.id
+    INSERT INTO notification (template, audience, channel, recipient, booking_id, status, last_error)
+    SELECT x.template, x.audience, x.channel, x.recipient, b.id, ${STATUS_OF('x.recipient')}, ${ERROR_OF('x.recipient')}
       FROM b JOIN taken ON taken.id = b.slot_id
       CROSS JOIN LATERAL (
         SELECT 'booking_confirmed_patient', 'patient', 'sms', b.patient_phone::text WHERE sms_reachable(b.patient_phone)
@@ -25,13 +30,13 @@ export const bookingConfirmedRows = `nt AS (
         SELECT 'booking_confirmed_practice', 'practice', c.channel, c.recipient FROM practice_contact(taken.practitioner_id, taken.practice_id) c
       ) x(template, audience, channel, recipient)
     ON CONFLICT DO NOTHING
-    RETURNING id, send_at)`;
+    RETURNING id, send_at, status)`;
 
 /**
- * Reminders coming due: for each confirmed booking whose slot starts between `$1` seconds (the
- * lead) minus 5 minutes and the lead plus `$2` seconds from now, booked when the slot was further
- * away than the lead, the patient's reminder, due `$1` seconds before the slot (a few seconds late
- * at most when a tick was missed). Run every minute with a horizon longer than a minute: each
+ * Reminders coming due: for each confirmed booking whose slot starts within the lead (`$1`
+ * seconds) plus `$2` seconds from now, booked when the slot was further away than the lead, the
+ * patient's reminder, due `$1` seconds before the slot. Runs missed (workers or Redis down) make
+ * reminders late rather than lost, down to half the lead before the slot. Run every minute with a horizon longer than a minute: each
  * reminder is written once (unique index) and its job delayed to the exact time.
  */
 export const REMINDERS_DUE_SQL = `
@@ -39,23 +44,26 @@ export const REMINDERS_DUE_SQL = `
     INSERT INTO notification (template, audience, channel, recipient, booking_id, send_at)
     SELECT 'booking_reminder_patient', 'patient', 'sms', b.patient_phone, b.id, s.starts_at - $1::int * interval '1 second'
       FROM slot s JOIN booking b ON b.slot_id = s.id AND b.status = 'confirmed'
-     WHERE s.starts_at > now() + ($1::int - 300) * interval '1 second' AND s.starts_at <= now() + ($1::int + $2::int) * interval '1 second'
+     WHERE s.starts_at > now() + ($1::int / 2) * interval '1 second' AND s.starts_at <= now() + ($1::int + $2::int) * interval '1 second'
        AND s.status = 'booked' AND b.created_at < s.starts_at - $1::int * interval '1 second' AND sms_reachable(b.patient_phone)
     ON CONFLICT DO NOTHING
-    RETURNING id, send_at)
+    RETURNING id, send_at, status)
   SELECT ${queuedJson('nt')} AS notifications`;
 
 /**
- * Booking `$1` cancelled: its waiting reminder is withdrawn, and both sides are told (when the
- * slot is still ahead: a past appointment cancelled for the record tells no one).
+ * Booking `$1` cancelled: its messages still waiting (a reminder, a confirmation the provider has
+ * not taken yet) are withdrawn, and both sides are told (when the slot is still ahead: a past
+ * appointment cancelled for the record tells no one). A confirmation being sent at this very
+ * moment goes out, followed by the cancellation.
  */
 export const BOOKING_CANCELLED_SQL = `
   WITH withdrawn AS (
     UPDATE notification SET status = 'cancelled', status_changed_at = now()
-     WHERE booking_id = $1 AND template = 'booking_reminder_patient' AND status = 'queued'
+     WHERE booking_id = $1 AND template IN ('booking_reminder_patient', 'booking_confirmed_patient', 'booking_confirmed_practice')
+       AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < now())
   ), nt AS (
-    INSERT INTO notification (template, audience, channel, recipient, booking_id)
-    SELECT x.template, x.audience, x.channel, x.recipient, b.id
+    INSERT INTO notification (template, audience, channel, recipient, booking_id, status, last_error)
+    SELECT x.template, x.audience, x.channel, x.recipient, b.id, ${STATUS_OF('x.recipient')}, ${ERROR_OF('x.recipient')}
       FROM booking b JOIN slot s ON s.id = b.slot_id
       CROSS JOIN LATERAL (
         SELECT 'booking_cancelled_patient', 'patient', 'sms', b.patient_phone::text WHERE sms_reachable(b.patient_phone)
@@ -64,13 +72,13 @@ export const BOOKING_CANCELLED_SQL = `
       ) x(template, audience, channel, recipient)
      WHERE b.id = $1 AND s.starts_at > now()
     ON CONFLICT DO NOTHING
-    RETURNING id, send_at)
+    RETURNING id, send_at, status)
   SELECT ${queuedJson('nt')} AS notifications`;
 
 /** Requests that turned unmatched (a CTE `u` answering `id, created_by_user_id, created_by_practice_id`): their originators are told. */
 export const requestUnmatchedRows = `nt AS (
-    INSERT INTO notification (template, audience, channel, recipient, request_id)
-    SELECT 'request_unmatched_originator', 'originator', c.channel, c.recipient, u.id
+    INSERT INTO notification (template, audience, channel, recipient, request_id, status, last_error)
+    SELECT 'request_unmatched_originator', 'originator', c.channel, c.recipient, u.id, ${STATUS_OF('c.recipient')}, ${ERROR_OF('c.recipient')}
       FROM u CROSS JOIN LATERAL originator_contact(u.created_by_user_id, u.created_by_practice_id) c
     ON CONFLICT DO NOTHING
-    RETURNING id, send_at)`;
+    RETURNING id, send_at, status)`;

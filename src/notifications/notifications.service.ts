@@ -25,9 +25,9 @@ const CLAIM_SECONDS = 120;
  */
 const CLAIM_SQL = `
   WITH c AS (
-    UPDATE notification SET attempts = attempts + 1, claimed_until = now() + $2 * interval '1 second'
+    UPDATE notification SET attempts = attempts + 1, claimed_until = now() + $2 * interval '1 second', claim_token = gen_random_uuid()
      WHERE id = $1 AND status = 'queued' AND send_at <= now() + interval '1 second' AND (claimed_until IS NULL OR claimed_until < now())
-    RETURNING id, template, channel, recipient, attempts, booking_id, request_id)
+    RETURNING id, template, channel, recipient, attempts, booking_id, request_id, claim_token)
   SELECT c.*, b.status AS booking_status, b.booked_by_role, b.channel AS booking_channel, b.cancel_reason,
          coalesce(b.patient_first_name, r.patient_first_name) AS patient_first_name, coalesce(b.patient_last_name, r.patient_last_name) AS patient_last_name,
          coalesce(b.patient_phone, r.patient_phone) AS patient_phone,
@@ -38,10 +38,11 @@ const CLAIM_SQL = `
     LEFT JOIN practitioner pr ON pr.id = s.practitioner_id LEFT JOIN practice p ON p.id = s.practice_id
     LEFT JOIN snp_request r ON r.id = c.request_id`;
 
+/** Records a run's outcome, only while the row is still this run's (its claim token): a run whose claim lapsed writes nothing. */
 const FINISH_SQL = `
   UPDATE notification SET status = $2, claimed_until = NULL, provider = coalesce($3, provider), provider_id = $4, segments = $5,
          last_error = coalesce($6, last_error), sent_at = CASE WHEN $2 = 'sent' THEN now() END, status_changed_at = now()
-   WHERE id = $1`;
+   WHERE id = $1 AND status = 'queued' AND claim_token = $7`;
 
 /** The message, from the rows as the claim read them; null when a reminder's booking is no longer confirmed. */
 function render(n: any): Message | null {
@@ -51,7 +52,9 @@ function render(n: any): Message | null {
     const facts: RequestFacts = { id: n.request_id, notAfter: n.not_after, createdAt: n.request_created_at, patient };
     return renderRequest('request_unmatched_originator', facts, channel);
   }
+  // A reminder needs a booking still on; a confirmation, one not cancelled meanwhile.
   if (n.template === 'booking_reminder_patient' && n.booking_status !== 'confirmed') return null;
+  if (n.template.startsWith('booking_confirmed') && n.booking_status === 'cancelled') return null;
   const facts: BookingFacts = {
     start: n.starts_at, end: n.ends_at, modality: n.modality,
     practitioner: { firstName: n.pr_first_name, lastName: n.pr_last_name, profession: n.profession },
@@ -63,7 +66,7 @@ function render(n: any): Message | null {
   return renderBooking(n.template as Exclude<TemplateName, 'request_unmatched_originator'>, facts, channel);
 }
 
-export type DeliveryOutcome = 'sent' | 'retry' | 'failed' | 'withdrawn' | 'not_due' | 'done';
+export type DeliveryOutcome = 'sent' | 'failed' | 'withdrawn' | 'done';
 
 /** Raised so that BullMQ retries the job after its backoff; the row says why. */
 export class RetryLater extends Error {}
@@ -95,40 +98,45 @@ export class NotificationsService implements OnModuleDestroy {
    * claim lapses. Throws RetryLater when the provider refused and attempts remain.
    */
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const [n] = await preparedQuery(this.dataSource, 'notification_claim_v1', CLAIM_SQL, [id, CLAIM_SECONDS]);
+    const [n] = await preparedQuery(this.dataSource, 'notification_claim_v2', CLAIM_SQL, [id, CLAIM_SECONDS]);
     if (!n) {
-      const [row] = await this.dataSource.query(`SELECT status, send_at > now() AS early FROM notification WHERE id = $1`, [id]);
-      return row?.status === 'queued' && row.early ? 'not_due' : 'done';
+      // Still queued: another run holds it (or died holding it), or the job came early. Not done:
+      // the job is retried after its backoff, by when the claim has ended one way or the other.
+      const [row] = await this.dataSource.query(`SELECT status FROM notification WHERE id = $1`, [id]);
+      if (row?.status === 'queued') throw new RetryLater('message pris par un autre envoi ou pas encore dû');
+      return 'done';
     }
 
     const message = render(n);
     if (!message) {
-      await this.finish(id, 'cancelled', {});
-      this.logger.log({ notification: id, template: n.template }, 'notification withdrawn (booking no longer confirmed)');
+      await this.finish(n, 'cancelled', {});
+      this.logger.log({ notification: id, template: n.template }, 'notification withdrawn (booking cancelled meanwhile)');
       return 'withdrawn';
     }
     const channel = this.channels[n.channel as ChannelKind];
     try {
       const { providerId } = await channel.send({ id, to: n.recipient, subject: message.subject, text: message.text });
       const segments = n.channel === 'sms' ? smsSegments(message.text).segments : null;
-      await this.finish(id, 'sent', { provider: channel.provider, providerId, segments });
+      await this.finish(n, 'sent', { provider: channel.provider, providerId, segments });
       this.logger.log({ notification: id, template: n.template, channel: n.channel, provider: channel.provider, attempts: n.attempts }, 'notification sent');
       return 'sent';
     } catch (e) {
       const error = (e as Error).message.slice(0, 300);
       if (n.attempts >= this.config.NOTIFY_ATTEMPTS) {
-        await this.finish(id, 'failed', { provider: channel.provider, error });
+        await this.finish(n, 'failed', { provider: channel.provider, error });
         this.logger.warn({ notification: id, template: n.template, channel: n.channel, attempts: n.attempts, err: error }, 'notification failed for good');
         return 'failed';
       }
-      await this.dataSource.query(`UPDATE notification SET claimed_until = NULL, last_error = $2 WHERE id = $1`, [id, error]);
+      await this.dataSource.query(`UPDATE notification SET claimed_until = NULL, last_error = $2 WHERE id = $1 AND status = 'queued' AND claim_token = $3`, [
+        id, error, n.claim_token,
+      ]);
       this.logger.warn({ notification: id, template: n.template, channel: n.channel, attempts: n.attempts, err: error }, 'notification not accepted; retried later');
       throw new RetryLater(error);
     }
   }
 
-  private finish(id: string, status: 'sent' | 'failed' | 'cancelled', o: { provider?: string; providerId?: string | null; segments?: number | null; error?: string }) {
-    return preparedQuery(this.dataSource, 'notification_finish_v1', FINISH_SQL, [id, status, o.provider ?? null, o.providerId ?? null, o.segments ?? null, o.error ?? null]);
+  private finish(n: { id: string; claim_token: string }, status: 'sent' | 'failed' | 'cancelled', o: { provider?: string; providerId?: string | null; segments?: number | null; error?: string }) {
+    return preparedQuery(this.dataSource, 'notification_finish_v2', FINISH_SQL, [n.id, status, o.provider ?? null, o.providerId ?? null, o.segments ?? null, o.error ?? null, n.claim_token]);
   }
 
   /**

@@ -77,8 +77,8 @@ describe('dates', () => {
 
   it('shows only the time in the reminder', () => {
     const m = renderBooking('booking_reminder_patient', booking(), 'sms');
-    expect(m.text).toContain("aujourd'hui à 10h30");
-    expect(m.subject).toBe("SNP : rappel de votre rendez-vous aujourd'hui à 10h30");
+    expect(m.text).toContain('le lundi 30/03 à 10h30');
+    expect(m.subject).toBe('SNP : rappel de votre rendez-vous le lundi 30/03 à 10h30');
   });
 });
 
@@ -87,7 +87,7 @@ describe('every SMS template', () => {
     for (const modality of ['in_person', 'teleconsultation', 'home_visit'] as const) {
       const m = renderBooking(t, booking({ modality, cancelReason: 'Médecin appelé pour une urgence à domicile' }), 'sms');
       expectSendable(m.text);
-      expect(m.text).toContain(t === 'booking_reminder_patient' ? "aujourd'hui à 10h30" : 'lundi 30/03 à 10h30');
+      expect(m.text).toContain('lundi 30/03 à 10h30');
       expect(m.subject.length).toBeLessThanOrEqual(80);
     }
   });
@@ -257,12 +257,9 @@ describe('booking_cancelled_*', () => {
     expectSendable(renderBooking('booking_cancelled_patient', cancelled, 'sms').text);
   });
 
-  it('gives the practice the patient and the cancel reason', () => {
+  it('gives the practice the patient, and the cancel reason by e-mail only (free text, never by SMS)', () => {
     const sms = renderBooking('booking_cancelled_practice', cancelled, 'sms').text;
-    expect(sms).toBe(
-      'Bonjour, le RDV SNP du lundi 30/03 à 10h30 avec le Dr Hélène LEFEVRE (patient : Marie DUPONT) est annulé. ' +
-        "Motif d'annulation : Médecin appelé en urgence.",
-    );
+    expect(sms).toBe('Bonjour, le RDV SNP du lundi 30/03 à 10h30 avec le Dr Hélène LEFEVRE (patient : Marie DUPONT) est annulé.');
     expect(renderBooking('booking_cancelled_practice', cancelled, 'email').text).toContain("\nMotif d'annulation : Médecin appelé en urgence\n");
   });
 
@@ -275,11 +272,11 @@ describe('booking_cancelled_*', () => {
 describe('booking_reminder_patient', () => {
   it('adapts to the modality', () => {
     expect(renderBooking('booking_reminder_patient', booking(), 'sms').text).toBe(
-      "Bonjour, rappel : RDV aujourd'hui à 10h30 avec le Dr Hélène LEFEVRE, Maison de santé des Tilleuls, " +
+      "Bonjour, rappel : RDV le lundi 30/03 à 10h30 avec le Dr Hélène LEFEVRE, Maison de santé des Tilleuls, " +
         '12 rue de la République, 28000 Chartres. Empechement : prévenez le 02 37 00 00 00.',
     );
     const tele = renderBooking('booking_reminder_patient', booking({ modality: 'teleconsultation' }), 'sms').text;
-    expect(tele).toContain("téléconsultation aujourd'hui à 10h30");
+    expect(tele).toContain('téléconsultation le lundi 30/03 à 10h30');
     expect(tele).toContain('lien de connexion');
     const home = renderBooking('booking_reminder_patient', booking({ modality: 'home_visit' }), 'sms').text;
     expect(home).toContain('viendra chez vous');

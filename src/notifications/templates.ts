@@ -172,8 +172,8 @@ const BOOKING: Record<BookingTemplate, (v: BookingValues, sms: boolean) => Draft
     subject: `SNP : rendez-vous du ${v.date} annulé`,
     lines: sms
       ? [
+          // No cancel reason by SMS (free text that may say something medical): it is in the e-mail and the application.
           `le RDV SNP du ${v.date} avec le Dr ${v.practitioner} (patient : ${v.patient}) est annulé.`,
-          ...(v.reason ? [`Motif d'annulation : ${sentence(v.reason)}`] : []),
         ]
       : [
           'le rendez-vous de soins non programmés (SNP) suivant est annulé.',
@@ -185,14 +185,15 @@ const BOOKING: Record<BookingTemplate, (v: BookingValues, sms: boolean) => Draft
         ],
   }),
 
+  // The full date, not "today": a reminder 2 h before a 00:30 slot goes the evening before.
   booking_reminder_patient: (v, sms) => ({
-    subject: `SNP : rappel de votre rendez-vous aujourd'hui à ${v.time}`,
+    subject: `SNP : rappel de votre rendez-vous le ${v.date}`,
     lines: [
       v.modality === 'teleconsultation'
-        ? `rappel : téléconsultation aujourd'hui à ${v.time} avec le Dr ${v.practitioner}${paren(v.practiceName)}. ${TELE_LINK}`
+        ? `rappel : téléconsultation le ${v.date} avec le Dr ${v.practitioner}${paren(v.practiceName)}. ${TELE_LINK}`
         : v.modality === 'home_visit'
-          ? `rappel : visite à domicile aujourd'hui à ${v.time}, le Dr ${v.practitioner}${paren(v.practiceName)} viendra chez vous.`
-          : `rappel : ${rdv(sms)} aujourd'hui à ${v.time} avec le Dr ${v.practitioner}${place(v)}.`,
+          ? `rappel : visite à domicile le ${v.date}, le Dr ${v.practitioner}${paren(v.practiceName)} viendra chez vous.`
+          : `rappel : ${rdv(sms)} le ${v.date} avec le Dr ${v.practitioner}${place(v)}.`,
       cancelHint(v),
     ],
   }),
