@@ -50,10 +50,15 @@ export class Notifications1764288000000 implements MigrationInterface {
     await q.query(`CREATE INDEX app_user_practitioner_idx ON app_user (practitioner_id) WHERE practitioner_id IS NOT NULL`);
     await q.query(`CREATE INDEX app_user_practice_idx ON app_user (practice_id) WHERE practice_id IS NOT NULL`);
 
-    // A number an SMS can reach: a French mobile (06, 07) or a foreign number.
+    // A number an SMS can reach: a mobile of metropolitan France (06, 07) or of the overseas
+    // departments (Réunion and Mayotte 0692/0693/0639, Guadeloupe 0690, Guyane 0694, Martinique
+    // 0696; Saint-Pierre, Wallis, Nouvelle-Calédonie, Polynésie mobiles), or a number of another
+    // country (whose landlines we cannot tell apart: their SMS would fail visibly). French
+    // landlines, 08 and 09 numbers: no SMS.
     await q.query(`
       CREATE FUNCTION sms_reachable(phone text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-        SELECT phone ~ '^\\+33[67]' OR phone !~ '^\\+33'
+        SELECT phone ~ '^\\+(33[67]|262(69[23]|639)|590690|594694|596696|50855|6818[23]|687[789]|6898[79])'
+            OR phone !~ '^\\+(33|262|590|594|596|508|681|687|689)'
       $$`);
     await q.query(`
       CREATE FUNCTION practice_contact(p_practitioner uuid, p_practice uuid) RETURNS TABLE (channel text, recipient text)

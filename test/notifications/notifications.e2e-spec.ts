@@ -196,6 +196,16 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
     expect((await listFor(booking.id)).map((r) => r.template).sort()).toEqual(['booking_confirmed_patient', 'booking_confirmed_practice']);
   });
 
+  it('knows which numbers an SMS can reach, overseas included', async () => {
+    const numbers = {
+      '+33612345678': true, '+33712345678': true, '+262692123456': true, '+262639123456': true, '+590690123456': true,
+      '+596696123456': true, '+594694123456': true, '+687751234': true, '+32470123456': true,
+      '+33237451234': false, '+33912345678': false, '+33800123456': false, '+262262123456': false, '+590590123456': false, '+687251234': false,
+    };
+    const rows: Array<{ phone: string; ok: boolean }> = await ds.query(`SELECT phone, sms_reachable(phone) AS ok FROM unnest($1::text[]) AS phone`, [Object.keys(numbers)]);
+    expect(Object.fromEntries(rows.map((r) => [r.phone, r.ok]))).toEqual(numbers);
+  });
+
   it('refuses a phone number that is not one at booking time (400), before any SMS', async () => {
     const slotId = await slotAt(DateTime.now().plus({ hours: 10 }).startOf('minute'));
     const res = await h.as(secretary).post('/bookings').send({ slotId, patient: patient({ phone: '06 12 34' }) }).expect(400);
