@@ -21,9 +21,21 @@ export class NotificationsProducer {
     private readonly config: AppConfig,
   ) {}
 
+  /** Announced since the last flush: the messages of concurrent bookings go to Redis together. */
+  private pending: QueuedNotification[] = [];
+  private flushing?: Promise<boolean>;
+
   @OnEvent(NOTIFICATIONS_QUEUED, { async: true, promisify: true, suppressErrors: true })
-  async queued(event: NotificationsQueuedEvent): Promise<void> {
-    await this.add(event.notifications);
+  queued(event: NotificationsQueuedEvent): Promise<boolean> {
+    this.pending.push(...event.notifications);
+    // One addBulk per turn of the event loop rather than one per booking: under load, one round
+    // trip and one pipeline for the dozens of bookings answered in the same turn.
+    return (this.flushing ??= new Promise<void>((r) => setImmediate(r)).then(() => {
+      const batch = this.pending;
+      this.pending = [];
+      this.flushing = undefined;
+      return this.add(batch);
+    }));
   }
 
   /** One round trip for all; false when Redis did not answer (the reconciler will add them). */
