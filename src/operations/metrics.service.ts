@@ -4,7 +4,41 @@ import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MATCHING_QUEUE } from '../matching/matching.queue';
+import { NOTIFICATION_STATUSES } from '../notifications/dto/notifications.dto';
+import { NOTIFICATIONS_QUEUE } from '../notifications/notifications.queue';
 import { within } from '../redis/within';
+
+/**
+ * `snp_<name>_queue_jobs{state}` and `snp_<name>_queue_up`, from one read of the job counts per
+ * scrape shared by both (prom-client collects metrics concurrently, so each awaits the same answer
+ * rather than the previous scrape's).
+ */
+function queueGauges(name: string, queue: Queue, registers: Registry[]): void {
+  let reading: Promise<Record<string, number> | null> | null = null;
+  const jobCounts = () =>
+    (reading ??= within(queue.getJobCounts(...QUEUE_STATES), 1500)
+      .catch(() => null)
+      .finally(() => (reading = null)));
+  new Gauge({
+    name: `snp_${name}_queue_jobs`,
+    help: `Jobs of the ${name} queue by BullMQ state`,
+    labelNames: ['state'],
+    registers,
+    collect: async function () {
+      this.reset();
+      const counts = await jobCounts();
+      if (counts) for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
+    },
+  });
+  new Gauge({
+    name: `snp_${name}_queue_up`,
+    help: `1 when the ${name} queue (Redis) answered this scrape, 0 otherwise`,
+    registers,
+    collect: async function () {
+      this.set((await jobCounts()) ? 1 : 0);
+    },
+  });
+}
 
 /** BullMQ job states worth watching (completed jobs are removed at once). */
 const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
@@ -20,40 +54,15 @@ export class MetricsService {
 
   constructor(
     dataSource: DataSource,
-    @InjectQueue(MATCHING_QUEUE) queue: Queue,
+    @InjectQueue(MATCHING_QUEUE) matchingQueue: Queue,
+    @InjectQueue(NOTIFICATIONS_QUEUE) notificationsQueue: Queue,
   ) {
     // A registry of our own: several apps in one process (tests) never clash on a global one.
     collectDefaultMetrics({ register: this.registry, prefix: 'snp_' });
     const registers = [this.registry];
 
-    // One read of the job counts per scrape, shared by the two gauges below (prom-client collects
-    // metrics concurrently, so each awaits the same answer rather than the previous scrape's).
-    let reading: Promise<Record<string, number> | null> | null = null;
-    const jobCounts = () =>
-      (reading ??= within(queue.getJobCounts(...QUEUE_STATES), 1500)
-        .catch(() => null)
-        .finally(() => (reading = null)));
-
-    new Gauge({
-      name: 'snp_matching_queue_jobs',
-      help: 'Jobs of the matching queue by BullMQ state',
-      labelNames: ['state'],
-      registers,
-      collect: async function () {
-        this.reset();
-        const counts = await jobCounts();
-        if (counts) for (const state of QUEUE_STATES) this.set({ state }, counts[state] ?? 0);
-      },
-    });
-
-    new Gauge({
-      name: 'snp_matching_queue_up',
-      help: '1 when the matching queue (Redis) answered this scrape, 0 otherwise',
-      registers,
-      collect: async function () {
-        this.set((await jobCounts()) ? 1 : 0);
-      },
-    });
+    queueGauges('matching', matchingQueue, registers);
+    queueGauges('notifications', notificationsQueue, registers);
 
     new Gauge({
       name: 'snp_requests',
@@ -77,6 +86,19 @@ export class MetricsService {
           `SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS age FROM snp_request WHERE status = 'pending'`,
         );
         this.set(row.age);
+      },
+    });
+
+    new Gauge({
+      name: 'snp_notifications',
+      help: 'Messages to patients and practices created in the last 24 hours, by status (failed: to take up by hand)',
+      labelNames: ['status'],
+      registers,
+      collect: async function () {
+        const rows: { status: string; n: number }[] = await dataSource.query(
+          `SELECT status, count(*)::int AS n FROM notification WHERE created_at > now() - interval '24 hours' GROUP BY status`,
+        );
+        for (const status of NOTIFICATION_STATUSES) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
       },
     });
 

@@ -46,6 +46,10 @@ describe('operations', () => {
       expect(p50).toBeGreaterThan(0);
       expect(p95).toBeGreaterThanOrEqual(p50);
       expect(value(after, 'snp_matching_queue_up')).toBe(1);
+      expect(value(after, 'snp_notifications_queue_up')).toBe(1);
+      // The matched patient's SMS and the GP's e-mail: two more messages, whatever their state.
+      const messages = (text: string) => ['queued', 'sent', 'failed', 'cancelled'].reduce((sum, status) => sum + value(text, 'snp_notifications', { status })!, 0);
+      expect(messages(after) - messages(before)).toBeGreaterThanOrEqual(2);
       // Each waiting request has its escalation job delayed until its escalation time.
       expect(value(after, 'snp_matching_queue_jobs', { state: 'delayed' })).toBeGreaterThanOrEqual(1);
       expect(after).toMatch(/^# TYPE snp_process_cpu_seconds_total counter$/m);
@@ -56,7 +60,7 @@ describe('operations', () => {
       const res = await h.as(h.admin).get('/metrics').set('Accept', 'application/json').expect(200);
       expect(res.headers['content-type']).toMatch(/application\/json/);
       const names = (res.body as Array<{ name: string }>).map((m) => m.name);
-      expect(names).toEqual(expect.arrayContaining(['snp_requests', 'snp_matching_queue_jobs', 'snp_request_match_latency_seconds']));
+      expect(names).toEqual(expect.arrayContaining(['snp_requests', 'snp_matching_queue_jobs', 'snp_request_match_latency_seconds', 'snp_notifications', 'snp_notifications_queue_jobs']));
     });
 
     it('is for admins only', async () => {
@@ -72,6 +76,7 @@ describe('operations', () => {
       try {
         const res = await request(app.getHttpServer()).get(`${API}/metrics`).set('Authorization', `Bearer ${h.admin.token}`).expect(200);
         expect(value(res.text, 'snp_matching_queue_up')).toBe(0);
+        expect(value(res.text, 'snp_notifications_queue_up')).toBe(0);
         expect(value(res.text, 'snp_requests', { status: 'matched' })).toBeGreaterThanOrEqual(1);
       } finally {
         await app.close();
