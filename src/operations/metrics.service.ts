@@ -40,6 +40,22 @@ function queueGauges(name: string, queue: Queue, registers: Registry[]): void {
   });
 }
 
+/** `name{status}`: rows of `table` created in the last 24 hours, by status (every status shown, 0 included). */
+function dayByStatus(dataSource: DataSource, registers: Registry[], name: string, help: string, table: 'snp_request' | 'notification', statuses: readonly string[]): void {
+  new Gauge({
+    name,
+    help,
+    labelNames: ['status'],
+    registers,
+    collect: async function () {
+      const rows: { status: string; n: number }[] = await dataSource.query(
+        `SELECT status, count(*)::int AS n FROM ${table} WHERE created_at > now() - interval '24 hours' GROUP BY status`,
+      );
+      for (const status of statuses) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
+    },
+  });
+}
+
 /** BullMQ job states worth watching (completed jobs are removed at once). */
 const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
 const REQUEST_STATUSES = ['pending', 'matched', 'unmatched', 'cancelled'] as const;
@@ -64,18 +80,7 @@ export class MetricsService {
     queueGauges('matching', matchingQueue, registers);
     queueGauges('notifications', notificationsQueue, registers);
 
-    new Gauge({
-      name: 'snp_requests',
-      help: 'SNP requests filed in the last 24 hours, by current status',
-      labelNames: ['status'],
-      registers,
-      collect: async function () {
-        const rows: { status: string; n: number }[] = await dataSource.query(
-          `SELECT status, count(*)::int AS n FROM snp_request WHERE created_at > now() - interval '24 hours' GROUP BY status`,
-        );
-        for (const status of REQUEST_STATUSES) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
-      },
-    });
+    dayByStatus(dataSource, registers, 'snp_requests', 'SNP requests filed in the last 24 hours, by current status', 'snp_request', REQUEST_STATUSES);
 
     new Gauge({
       name: 'snp_requests_pending_oldest_age_seconds',
@@ -89,18 +94,7 @@ export class MetricsService {
       },
     });
 
-    new Gauge({
-      name: 'snp_notifications',
-      help: 'Messages to patients and practices created in the last 24 hours, by status (failed: to take up by hand)',
-      labelNames: ['status'],
-      registers,
-      collect: async function () {
-        const rows: { status: string; n: number }[] = await dataSource.query(
-          `SELECT status, count(*)::int AS n FROM notification WHERE created_at > now() - interval '24 hours' GROUP BY status`,
-        );
-        for (const status of NOTIFICATION_STATUSES) this.set({ status }, rows.find((r) => r.status === status)?.n ?? 0);
-      },
-    });
+    dayByStatus(dataSource, registers, 'snp_notifications', 'Messages to patients and practices created in the last 24 hours, by status (failed: to take up by hand)', 'notification', NOTIFICATION_STATUSES);
 
     new Gauge({
       name: 'snp_request_match_latency_seconds',
