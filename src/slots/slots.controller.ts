@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/roles';
 import { UuidParam } from '../validation/decorators';
-import { CreateSlotTemplateDto, ListSlotsQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
+import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
 import { SlotsService } from './slots.service';
 
 @ApiTags('slots')
@@ -24,6 +24,13 @@ export class SlotsController {
   @ApiOperation({ summary: 'Lister les créneaux' })
   async list(@Query() q: ListSlotsQuery) {
     return { slots: await this.slots.list(q) };
+  }
+
+  @Roles('regulator', 'coordinator', 'admin')
+  @Get('availability')
+  @ApiOperation({ summary: 'Disponibilités autour d’un lieu : créneaux libres par tranche horaire (heure de Paris) et par commune' })
+  availability(@Query() q: AvailabilityQuery) {
+    return this.slots.availability(q);
   }
 
   @Roles('secretary', 'regulator', 'coordinator', 'admin')

@@ -8,7 +8,8 @@ import { CommunesService, GeoPoint } from '../directory/communes.service';
 import { assertAgendaAccess, DirectoryService } from '../directory/directory.service';
 import { NotFoundError, SlotOverlapError, SlotUnavailableError, UnprocessableError, ConflictError, ValidationFailedError } from '../errors/domain-errors';
 import { Principal } from '../auth/roles';
-import { CreateSlotTemplateDto, ListSlotsQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
+import { Availability, availability } from './availability';
+import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, PlaceQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS, MAX_WINDOW_DAYS } from './ranking';
 import { SearchCriteria, searchFreeSlots, SearchResult } from './slot-search';
 import { SLOTS_AVAILABLE, SlotsAvailableEvent } from './slot-events';
@@ -155,8 +156,23 @@ export class SlotsService {
     return searchFreeSlots(this.dataSource, criteria);
   }
 
+  /**
+   * `GET /availability`: free slots around a place, per time bucket and per commune (regulation).
+   * Same place rules as the search; at most 7 days at once.
+   */
+  async availability(q: AvailabilityQuery): Promise<Availability> {
+    const origin = await this.originOf(q);
+    const from = q.from ? new Date(q.from) : new Date();
+    const to = q.to ? new Date(q.to) : DateTime.fromJSDate(from).plus({ hours: 24 }).toJSDate();
+    if (to <= from) throw new ValidationFailedError('to doit être après from', [{ field: 'to', messages: ['to doit être après from'] }]);
+    if (to.getTime() - from.getTime() > 7 * 24 * 3600_000) {
+      throw new ValidationFailedError('7 jours au plus entre from et to', [{ field: 'to', messages: ['7 jours au plus après from'] }]);
+    }
+    return availability(this.dataSource, { ...origin, radiusKm: q.radiusKm ?? DEFAULT_MAX_DISTANCE_KM, from, to, bucketMinutes: q.bucketMinutes ?? 60 });
+  }
+
   /** Where a search is centred: coordinates, else a commune's centre, else a postcode's. */
-  private async originOf(q: SearchSlotsQuery): Promise<GeoPoint> {
+  private async originOf(q: PlaceQuery): Promise<GeoPoint> {
     const hasLat = q.lat !== undefined;
     const hasLon = q.lon !== undefined;
     if (hasLat !== hasLon) throw new ValidationFailedError('Donnez lat et lon ensemble', [{ field: hasLat ? 'lon' : 'lat', messages: ['lat et lon vont ensemble'] }]);

@@ -5,7 +5,7 @@ import { Account, Harness, patient, remotePlace } from '../support/harness';
  * A remote place no earlier story has used: no practice and no pending request within 20 km, so
  * slots and requests left by other test files (same database, one run) cannot join this story.
  */
-async function isolatedPlace(h: Harness): Promise<{ lat: number; lon: number }> {
+export async function isolatedPlace(h: Harness): Promise<{ lat: number; lon: number }> {
   const ds = h.app.get(DataSource);
   for (;;) {
     const place = remotePlace();

@@ -163,6 +163,11 @@ const CASES: Case[] = [
   { name: 'an unknown request', who: 'secretary', method: 'get', path: `/requests/${UNKNOWN}`, status: 404 },
   { name: 'cancel an unknown request', who: 'secretary', method: 'post', path: `/requests/${UNKNOWN}/cancel`, body: {}, status: 404 },
   { name: 'a GP filing a request', who: 'gp', method: 'post', path: '/requests', body: { patient: patient(), location: { communeCode: '28088' } }, status: 403 },
+  { name: 'availability with a radius of 0', who: 'admin', method: 'get', path: '/availability?communeCode=28088&radiusKm=0', status: 400, fields: ['radiusKm'] },
+  { name: 'availability with buckets of 7 minutes', who: 'admin', method: 'get', path: '/availability?communeCode=28088&bucketMinutes=7', status: 400, fields: ['bucketMinutes'] },
+  { name: 'availability from a date without offset', who: 'admin', method: 'get', path: '/availability?communeCode=28088&from=2027-01-01T10:00:00', status: 400, fields: ['from'] },
+  { name: 'availability with lat only', who: 'admin', method: 'get', path: '/availability?lat=48', status: 400, fields: ['lon'] },
+  { name: 'a secretary reading the availability', who: 'secretary', method: 'get', path: '/availability?communeCode=28088', status: 403 },
   { name: 'notifications filtered by an unknown status', who: 'admin', method: 'get', path: '/notifications?status=lost', status: 400, fields: ['status'] },
   { name: 'notifications of a booking id that is not one', who: 'admin', method: 'get', path: '/notifications?bookingId=42', status: 400, fields: ['bookingId'] },
   { name: 'notifications with limit 0', who: 'admin', method: 'get', path: '/notifications?limit=0', status: 400, fields: ['limit'] },
@@ -237,6 +242,7 @@ describe('malformed input on every endpoint', () => {
     ['post', '/requests'], ['get', '/requests'], ['get', `/requests/${UNKNOWN}`], ['post', `/requests/${UNKNOWN}/cancel`],
     ['get', '/metrics'],
     ['get', '/notifications'],
+    ['get', '/availability?communeCode=28088'],
   ];
 
   test.each(protectedEndpoints)('%s %s without credentials → 401', async (method, path) => {

@@ -47,7 +47,8 @@ export class ListSlotsQuery {
   status?: SlotStatus;
 }
 
-export class SearchSlotsQuery {
+/** Where to look: coordinates, a commune (its centre) or a postcode. */
+export class PlaceQuery {
   @ApiPropertyOptional({ example: 48.0708 })
   @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'lat doit être un nombre' }) @IsLatitude({ message: 'lat doit être une latitude entre -90 et 90' })
   lat?: number;
@@ -61,7 +62,9 @@ export class SearchSlotsQuery {
 
   @ApiPropertyOptional({ example: '28200' }) @IsOptional() @IsPostcode()
   postcode?: string;
+}
 
+export class SearchSlotsQuery extends PlaceQuery {
   @ApiPropertyOptional({ description: 'défaut : maintenant' }) @IsOptional() @IsInstant()
   from?: string;
 
@@ -115,4 +118,23 @@ export class CreateSlotTemplateDto {
 
   @ApiPropertyOptional({ example: '2027-06-30' }) @IsOptional() @IsCalendarDate()
   validUntil?: string;
+}
+
+export const BUCKET_MINUTES = [15, 30, 60, 120, 180, 240] as const;
+
+/** `GET /availability`: where (coordinates, commune or postcode), how far, when, in buckets of how long. */
+export class AvailabilityQuery extends PlaceQuery {
+  @ApiPropertyOptional({ default: 30 })
+  @IsOptional() @Transform(toNumber) @IsNumber({}, { message: 'radiusKm doit être un nombre' }) @Min(0.1, { message: 'radiusKm doit être au moins 0,1' }) @Max(300, { message: 'radiusKm ne peut dépasser 300' })
+  radiusKm?: number;
+
+  @ApiPropertyOptional({ description: 'défaut : maintenant' }) @IsOptional() @IsInstant()
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'défaut : from + 24 h ; 7 jours au plus' }) @IsOptional() @IsInstant()
+  to?: string;
+
+  @ApiPropertyOptional({ enum: BUCKET_MINUTES, default: 60, description: 'tranches alignées sur l’heure de Paris' })
+  @IsOptional() @Transform(toNumber) @IsIn(BUCKET_MINUTES, { message: `bucketMinutes doit être l'une de : ${BUCKET_MINUTES.join(', ')}` })
+  bucketMinutes?: (typeof BUCKET_MINUTES)[number];
 }

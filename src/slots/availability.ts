@@ -1,0 +1,61 @@
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared';
+
+/**
+ * Free slots around a place, counted per time bucket (with how many GPs offer them) and per
+ * commune, in one statement. Bucket boundaries are aligned on Paris local time (from the Paris
+ * midnight before `from`), so hourly buckets start on the hour across daylight-saving changes.
+ * Bookable means what the booking statement takes: free, or held with an expired hold, not started.
+ */
+const AVAILABILITY_SQL = `
+  WITH near AS MATERIALIZED (
+    SELECT p.id, p.commune_code FROM practice p
+     WHERE earth_box(ll_to_earth($1, $2), $3) @> p.earth AND earth_distance(p.earth, ll_to_earth($1, $2)) <= $3
+  ), free AS MATERIALIZED (
+    SELECT s.starts_at, s.practitioner_id, near.commune_code
+      FROM near JOIN slot s ON s.practice_id = near.id
+     WHERE s.status IN ('free', 'held') AND (s.status = 'free' OR s.hold_expires_at < now())
+       AND s.starts_at >= greatest($4::timestamptz, now()) AND s.starts_at < $5
+  ), counted AS (
+    SELECT date_bin($7 * interval '1 minute', starts_at, $6) AS bucket, count(*)::int AS n, count(DISTINCT practitioner_id)::int AS pr FROM free GROUP BY 1
+  )
+  SELECT
+    (SELECT coalesce(json_agg(json_build_object('start', g.start, 'freeSlots', coalesce(c.n, 0), 'practitioners', coalesce(c.pr, 0)) ORDER BY g.start), '[]')
+       FROM generate_series($6::timestamptz, $5::timestamptz - interval '1 microsecond', $7 * interval '1 minute') AS g(start)
+       LEFT JOIN counted c ON c.bucket = g.start
+      WHERE g.start + $7 * interval '1 minute' > $4) AS buckets,
+    (SELECT coalesce(json_agg(json_build_object('communeCode', f.commune_code, 'name', cm.name, 'freeSlots', f.n) ORDER BY f.n DESC, cm.name), '[]')
+       FROM (SELECT commune_code, count(*)::int AS n FROM free GROUP BY 1) f JOIN commune cm ON cm.code = f.commune_code) AS by_commune`;
+
+export interface AvailabilityCriteria {
+  lat: number;
+  lon: number;
+  radiusKm: number;
+  from: Date;
+  to: Date;
+  bucketMinutes: number;
+}
+
+export interface Availability {
+  buckets: Array<{ start: string; freeSlots: number; practitioners: number }>;
+  byCommune: Array<{ communeCode: string; name: string; freeSlots: number }>;
+}
+
+/** The first bucket boundary at or before `from`: Paris midnight plus whole buckets. */
+export function bucketOrigin(from: Date, bucketMinutes: number): Date {
+  const local = DateTime.fromJSDate(from, { zone: 'Europe/Paris' });
+  const midnight = local.startOf('day');
+  const minutes = Math.floor(local.diff(midnight, 'minutes').minutes / bucketMinutes) * bucketMinutes;
+  return midnight.plus({ minutes }).toJSDate();
+}
+
+export async function availability(dataSource: DataSource, c: AvailabilityCriteria): Promise<Availability> {
+  const [row] = await preparedQuery(dataSource, 'availability_v1', AVAILABILITY_SQL, [
+    c.lat, c.lon, c.radiusKm * 1000, c.from, c.to, bucketOrigin(c.from, c.bucketMinutes), c.bucketMinutes,
+  ]);
+  return {
+    buckets: row.buckets.map((b: { start: string; freeSlots: number; practitioners: number }) => ({ ...b, start: new Date(b.start).toISOString() })),
+    byCommune: row.by_commune,
+  };
+}
