@@ -19,6 +19,7 @@ import { MATCHING_QUEUE } from '../src/matching/matching.queue';
 import { NOTIFICATIONS_QUEUE } from '../src/notifications/notifications.queue';
 import { tmpdir } from 'os';
 import { promisify } from 'util';
+import { AVAILABILITY_SQL, AVAILABILITY_STATEMENT, availabilityParams } from '../src/slots/availability';
 import { SEARCH_SQL, SEARCH_STATEMENT, searchParams } from '../src/slots/slot-search';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../src/slots/ranking';
 import { HttpClient } from './http-client';
@@ -47,6 +48,7 @@ const MATCHING_SECONDS = Number(process.env.BENCH_MATCHING_SECONDS ?? 10);
 /** Jobs at once per worker process (the service's default). */
 const MATCHING_CONCURRENCY = Number(process.env.MATCHING_CONCURRENCY ?? 8);
 const MATCHING_BASELINE_CLIENTS = 32;
+const AVAILABILITY_REQUESTS = Number(process.env.BENCH_AVAILABILITY_REQUESTS ?? 500);
 const NOTIFY_MESSAGES = Number(process.env.BENCH_NOTIFY_MESSAGES ?? 5000);
 const NOTIFY_CONCURRENCY = Number(process.env.NOTIFY_CONCURRENCY ?? 32);
 const ADMIN = { email: 'bench-admin@bench.snp.local', password: 'bench-admin-password' };
@@ -171,25 +173,9 @@ async function benchSearch(http: HttpClient, pool: Pool, token: string, centres:
   const b = await viaSql(places[0]);
   if (a.status !== 200 || a.body.results.length !== b.rows.length) throw new Error(`search: HTTP ${a.status} gave ${a.body?.results?.length} results, SQL ${b.rowCount}`);
 
-  for (const p of places.slice(0, 200)) {
-    await viaHttp(p);
-    await viaSql(p);
-  }
-  const httpMs: number[] = [];
-  const sqlMs: number[] = [];
   let results = 0;
-  // Alternate HTTP and SQL so both see the same machine state.
-  for (const p of places) {
-    let t = process.hrtime.bigint();
-    const r = await viaHttp(p);
-    httpMs.push(elapsedMs(t));
-    if (r.status !== 200) throw new Error(`search: HTTP ${r.status} ${JSON.stringify(r.body)}`);
-    results += r.body.results.length;
-    t = process.hrtime.bigint();
-    await viaSql(p);
-    sqlMs.push(elapsedMs(t));
-  }
-  return { http: summarize(httpMs), sql: summarize(sqlMs), meanResults: results / places.length };
+  const figures = await alternate('search', places, 200, viaHttp, viaSql, (body) => (results += body.results.length));
+  return { ...figures, meanResults: results / places.length };
 }
 
 interface BookingRound {
@@ -294,7 +280,7 @@ class Pgbench {
 }
 
 /** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,booking,matching,notifications').split(',').map((x) => x.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,availability,booking,matching,notifications').split(',').map((x) => x.trim()));
 
 /**
  * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
@@ -308,6 +294,62 @@ async function settle(pool: Pool): Promise<void> {
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /** Search latency through HTTP vs the same SQL. */
+/**
+ * Each place through HTTP then the same statement raw, alternating so both see the same machine
+ * state, after a warm-up of `warmUp` places: latency figures of each.
+ */
+async function alternate<P>(
+  what: string, places: P[], warmUp: number,
+  viaHttp: (p: P) => Promise<{ status: number; body: any }>, viaSql: (p: P) => Promise<unknown>, onBody: (body: any) => void,
+): Promise<{ http: LatencySummary; sql: LatencySummary }> {
+  for (const p of places.slice(0, warmUp)) {
+    await viaHttp(p);
+    await viaSql(p);
+  }
+  const httpMs: number[] = [];
+  const sqlMs: number[] = [];
+  for (const p of places) {
+    let t = process.hrtime.bigint();
+    const r = await viaHttp(p);
+    httpMs.push(elapsedMs(t));
+    if (r.status !== 200) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+    onBody(r.body);
+    t = process.hrtime.bigint();
+    await viaSql(p);
+    sqlMs.push(elapsedMs(t));
+  }
+  return { http: summarize(httpMs), sql: summarize(sqlMs) };
+}
+
+/** GET /availability (24 h, 30 km, hourly) one at a time, against the same prepared statement run raw. */
+async function availabilityPhase(http: HttpClient, pool: Pool, token: string, centres: { lat: number; lon: number }[]) {
+  log('\n## Availability: GET /availability (next 24 h, 30 km, hourly buckets), one request at a time');
+  const rnd = prng(11);
+  const places = Array.from({ length: AVAILABILITY_REQUESTS }, () => {
+    const c = centres[Math.floor(rnd() * centres.length)];
+    return { lat: +(c.lat + (rnd() - 0.5) * 0.2).toFixed(5), lon: +(c.lon + (rnd() - 0.5) * 0.3).toFixed(5) };
+  });
+  const headers = { authorization: `Bearer ${token}` };
+  const viaHttp = (p: (typeof places)[number]) => http.request('GET', `/api/v1/availability?lat=${p.lat}&lon=${p.lon}`, headers);
+  const viaSql = (p: (typeof places)[number]) => {
+    const from = new Date();
+    const to = new Date(from.getTime() + 24 * 3600_000);
+    return pool.query({ name: AVAILABILITY_STATEMENT, text: AVAILABILITY_SQL, values: availabilityParams({ lat: p.lat, lon: p.lon, radiusKm: DEFAULT_MAX_DISTANCE_KM, from, to, bucketMinutes: 60 }) });
+  };
+  const a = await viaHttp(places[0]);
+  const b = await viaSql(places[0]);
+  const sum = (xs: Array<{ freeSlots: number }>) => xs.reduce((n, x) => n + x.freeSlots, 0);
+  if (a.status !== 200 || sum(a.body.buckets) !== sum(b.rows[0].buckets)) throw new Error(`availability: HTTP ${a.status} and SQL disagree`);
+  let free = 0;
+  const { http: h, sql: q } = await alternate('availability', places, 100, viaHttp, viaSql, (body) => (free += sum(body.buckets)));
+  log(`requests: ${places.length}, mean free slots counted per request: ${(free / places.length).toFixed(0)}`);
+  log(`            p50        p95        p99        mean`);
+  log(`HTTP   ${[h.p50, h.p95, h.p99, h.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+  log(`SQL    ${[q.p50, q.p95, q.p99, q.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+  log(`ratio HTTP/SQL: p50 ${ratio(h.p50, q.p50).toFixed(2)}×, p95 ${ratio(h.p95, q.p95).toFixed(2)}×`);
+  return { availability: { http: h, sql: q, ratioP95: ratio(h.p95, q.p95) } };
+}
+
 async function searchPhase(http: HttpClient, pool: Pool, token: string, centres: { lat: number; lon: number }[]) {
   log('\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time');
   const search = await benchSearch(http, pool, token, centres);
@@ -450,6 +492,11 @@ async function main() {
     const phases: Record<string, unknown> = {};
     let consistent = true;
     if (PHASES.has('search')) Object.assign(phases, await searchPhase(http, pool, secretaries[0], territory.centres));
+    if (PHASES.has('availability')) {
+      const created = await http.request('POST', '/api/v1/users', { authorization: `Bearer ${admin}` }, { email: 'regulation@bench.snp.local', password: PASSWORD, role: 'regulator' });
+      if (created.status !== 201) throw new Error(`create regulator: ${created.status} ${JSON.stringify(created.body)}`);
+      Object.assign(phases, await availabilityPhase(http, pool, await login(http, 'regulation@bench.snp.local', PASSWORD), territory.centres));
+    }
     let bookingsPerSecond: number | undefined;
     if (PHASES.has('booking')) {
       const b = await bookingPhase(http, pool, pgbench, secretaries);

@@ -8,7 +8,7 @@ import { preparedQuery } from '../database/prepared';
  * midnight before `from`), so hourly buckets start on the hour across daylight-saving changes.
  * Bookable means what the booking statement takes: free, or held with an expired hold, not started.
  */
-const AVAILABILITY_SQL = `
+export const AVAILABILITY_SQL = `
   WITH near AS MATERIALIZED (
     SELECT p.id, p.commune_code FROM practice p
      WHERE earth_box(ll_to_earth($1, $2), $3) @> p.earth AND earth_distance(p.earth, ll_to_earth($1, $2)) <= $3
@@ -50,10 +50,15 @@ export function bucketOrigin(from: Date, bucketMinutes: number): Date {
   return midnight.plus({ minutes }).toJSDate();
 }
 
+export const AVAILABILITY_STATEMENT = 'availability_v1';
+
+/** The statement's parameters (the benchmark runs it raw with the same). */
+export function availabilityParams(c: AvailabilityCriteria): unknown[] {
+  return [c.lat, c.lon, c.radiusKm * 1000, c.from, c.to, bucketOrigin(c.from, c.bucketMinutes), c.bucketMinutes];
+}
+
 export async function availability(dataSource: DataSource, c: AvailabilityCriteria): Promise<Availability> {
-  const [row] = await preparedQuery(dataSource, 'availability_v1', AVAILABILITY_SQL, [
-    c.lat, c.lon, c.radiusKm * 1000, c.from, c.to, bucketOrigin(c.from, c.bucketMinutes), c.bucketMinutes,
-  ]);
+  const [row] = await preparedQuery(dataSource, AVAILABILITY_STATEMENT, AVAILABILITY_SQL, availabilityParams(c));
   return {
     buckets: row.buckets.map((b: { start: string; freeSlots: number; practitioners: number }) => ({ ...b, start: new Date(b.start).toISOString() })),
     byCommune: row.by_commune,
