@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -46,6 +46,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
 
   await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
+  // The page computes Paris times with the same luxon as the server, served from node_modules (no CDN).
+  await app.register(fastifyStatic, { root: join(dirname(require.resolve('luxon')), '..', 'es6'), prefix: '/vendor/luxon/', decorateReply: false, allowedPath: (p) => p === '/luxon.mjs' });
   await app.get(CommunesService).ensureOfficialList();
   return app;
 }

@@ -10,10 +10,10 @@ import { preparedQuery } from '../database/prepared';
  */
 export const AVAILABILITY_SQL = `
   WITH near AS MATERIALIZED (
-    SELECT p.id, p.commune_code FROM practice p
+    SELECT p.id, p.commune_code, earth_distance(p.earth, ll_to_earth($1, $2)) AS metres FROM practice p
      WHERE earth_box(ll_to_earth($1, $2), $3) @> p.earth AND earth_distance(p.earth, ll_to_earth($1, $2)) <= $3
   ), free AS MATERIALIZED (
-    SELECT s.starts_at, s.practitioner_id, near.commune_code
+    SELECT s.starts_at, s.practitioner_id, near.commune_code, near.metres
       FROM near JOIN slot s ON s.practice_id = near.id
      WHERE s.status IN ('free', 'held') AND (s.status = 'free' OR s.hold_expires_at < now())
        AND s.starts_at >= greatest($4::timestamptz, now()) AND s.starts_at < $5
@@ -25,8 +25,9 @@ export const AVAILABILITY_SQL = `
        FROM generate_series($6::timestamptz, $5::timestamptz - interval '1 microsecond', $7 * interval '1 minute') AS g(start)
        LEFT JOIN counted c ON c.bucket = g.start
       WHERE g.start + $7 * interval '1 minute' > $4) AS buckets,
-    (SELECT coalesce(json_agg(json_build_object('communeCode', f.commune_code, 'name', cm.name, 'freeSlots', f.n) ORDER BY f.n DESC, cm.name), '[]')
-       FROM (SELECT commune_code, count(*)::int AS n FROM free GROUP BY 1) f JOIN commune cm ON cm.code = f.commune_code) AS by_commune`;
+    (SELECT coalesce(json_agg(json_build_object('communeCode', f.commune_code, 'name', cm.name, 'freeSlots', f.n,
+                                                'distanceKm', round((f.metres / 1000)::numeric, 1), 'nextStart', f.next) ORDER BY f.n DESC, cm.name), '[]')
+       FROM (SELECT commune_code, count(*)::int AS n, min(metres) AS metres, min(starts_at) AS next FROM free GROUP BY 1) f JOIN commune cm ON cm.code = f.commune_code) AS by_commune`;
 
 export interface AvailabilityCriteria {
   lat: number;
@@ -39,7 +40,8 @@ export interface AvailabilityCriteria {
 
 export interface Availability {
   buckets: Array<{ start: string; freeSlots: number; practitioners: number }>;
-  byCommune: Array<{ communeCode: string; name: string; freeSlots: number }>;
+  /** Per commune: free slots, the nearest of its practices with one (km), and the first free start. */
+  byCommune: Array<{ communeCode: string; name: string; freeSlots: number; distanceKm: number; nextStart: string }>;
 }
 
 /** The first bucket boundary at or before `from`: Paris midnight plus whole buckets. */
@@ -50,7 +52,7 @@ export function bucketOrigin(from: Date, bucketMinutes: number): Date {
   return midnight.plus({ minutes }).toJSDate();
 }
 
-export const AVAILABILITY_STATEMENT = 'availability_v1';
+export const AVAILABILITY_STATEMENT = 'availability_v2';
 
 /** The statement's parameters (the benchmark runs it raw with the same). */
 export function availabilityParams(c: AvailabilityCriteria): unknown[] {
@@ -61,6 +63,6 @@ export async function availability(dataSource: DataSource, c: AvailabilityCriter
   const [row] = await preparedQuery(dataSource, AVAILABILITY_STATEMENT, AVAILABILITY_SQL, availabilityParams(c));
   return {
     buckets: row.buckets.map((b: { start: string; freeSlots: number; practitioners: number }) => ({ ...b, start: new Date(b.start).toISOString() })),
-    byCommune: row.by_commune,
+    byCommune: row.by_commune.map((c: { nextStart: string }) => ({ ...c, nextStart: new Date(c.nextStart).toISOString() })),
   };
 }

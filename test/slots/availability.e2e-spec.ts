@@ -45,7 +45,9 @@ describe('GET /availability', () => {
     expect(busiest.practitioners).toBe(2); // 90 min ahead: both GPs
     const [commune] = before.byCommune;
     expect(before.byCommune).toHaveLength(1);
-    expect(commune).toMatchObject({ communeCode: '28088', name: 'Châteaudun', freeSlots: 4 });
+    expect(commune).toMatchObject({ communeCode: '28088', name: 'Châteaudun', freeSlots: 4, distanceKm: 0 });
+    // The first free start of the commune: the earliest published (90 minutes ahead).
+    expect(commune.nextStart).toBe(new Date(a.start).toISOString());
 
     await h.as(regulator).post('/bookings').send({ slotId: a.id, patient: patient() }).expect(201);
     const after = await around();
