@@ -4,6 +4,7 @@ import { DropSpeculativeBookingIndexes1764028800000 } from './1764028800000-Drop
 import { SnpRequests1764115200000 } from './1764115200000-SnpRequests';
 import { SearchByStoredEarthPoint1764201600000 } from './1764201600000-SearchByStoredEarthPoint';
 import { Notifications1764288000000 } from './1764288000000-Notifications';
+import { SlotTemplateEnd1764374400000 } from './1764374400000-SlotTemplateEnd';
 
 /** Every migration, in order; listed explicitly so the same list runs from ts (tests) and js (dist). */
-export const MIGRATIONS = [CoreSchema1763856000000, SlotSearchByPractice1763942400000, DropSpeculativeBookingIndexes1764028800000, SnpRequests1764115200000, SearchByStoredEarthPoint1764201600000, Notifications1764288000000];
+export const MIGRATIONS = [CoreSchema1763856000000, SlotSearchByPractice1763942400000, DropSpeculativeBookingIndexes1764028800000, SnpRequests1764115200000, SearchByStoredEarthPoint1764201600000, Notifications1764288000000, SlotTemplateEnd1764374400000];

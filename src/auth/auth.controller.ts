@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public, Roles } from './auth.decorators';
 import { AuthService } from './auth.service';
-import { CreateApiKeyDto, CreateUserDto, LoginDto } from './dto/auth.dto';
+import { CreateApiKeyDto, CreateUserDto, ListUsersQuery, LoginDto } from './dto/auth.dto';
 
 @ApiTags('auth')
 @Controller()
@@ -26,6 +26,14 @@ export class AuthController {
   async createUser(@Body() dto: CreateUserDto) {
     const u = await this.auth.createUser(dto);
     return { id: u.id, email: u.email, role: u.role, practiceId: u.practiceId, practitionerId: u.practitionerId, communityId: u.communityId };
+  }
+
+  @Roles('admin', 'coordinator')
+  @Get('users')
+  @ApiBearerAuth() @ApiSecurity('api-key')
+  @ApiOperation({ summary: 'Lister les comptes, par rôle puis e-mail (admin, coordination)' })
+  async listUsers(@Query() q: ListUsersQuery) {
+    return { users: await this.auth.listUsers(q) };
   }
 
   @Roles('admin')

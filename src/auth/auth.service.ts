@@ -28,6 +28,16 @@ export interface NewUser {
   communityId?: string | null;
 }
 
+/** An account as `GET /users` shows it: never its password hash. */
+export interface UserView {
+  id: string;
+  email: string;
+  role: Role;
+  practiceId?: string;
+  practitionerId?: string;
+  createdAt: string;
+}
+
 
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
@@ -148,6 +158,24 @@ export class AuthService implements OnApplicationBootstrap {
       });
       return em.save(user);
     });
+  }
+
+  /** The accounts, by role then e-mail; `role` and `practiceId` narrow the list. */
+  async listUsers(filter: { role?: Role; practiceId?: string }): Promise<UserView[]> {
+    const rows = await this.dataSource.query(
+      `SELECT id, email, role, practice_id, practitioner_id, created_at FROM app_user
+        WHERE ($1::text IS NULL OR role = $1) AND ($2::uuid IS NULL OR practice_id = $2)
+        ORDER BY role, lower(email), id LIMIT 5000`,
+      [filter.role ?? null, filter.practiceId ?? null],
+    );
+    return rows.map((r: any) => ({
+      id: r.id,
+      email: r.email,
+      role: r.role,
+      practiceId: r.practice_id ?? undefined,
+      practitionerId: r.practitioner_id ?? undefined,
+      createdAt: r.created_at.toISOString(),
+    }));
   }
 
   async createApiKey(name: string, role: Role, practiceId?: string): Promise<{ id: string; key: string; name: string; role: Role }> {

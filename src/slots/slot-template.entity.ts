@@ -12,5 +12,7 @@ export class SlotTemplate {
   @Column('text') modality: Modality;
   @Column('date') validFrom: string;
   @Column('date', { nullable: true }) validUntil: string | null;
+  /** Set by DELETE /slot-templates/:id: an ended template generates nothing and is not listed. */
+  @Column('timestamptz', { nullable: true }) endedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/roles';
 import { UuidParam } from '../validation/decorators';
-import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
+import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, ListSlotTemplatesQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
 import { SlotsService } from './slots.service';
 
 @ApiTags('slots')
@@ -60,5 +60,20 @@ export class SlotsController {
   @ApiOperation({ summary: 'Modèle hebdomadaire : les créneaux des 7 prochains jours apparaissent aussitôt, puis chaque nuit' })
   createTemplate(@CurrentPrincipal() p: Principal, @Body() dto: CreateSlotTemplateDto) {
     return this.slots.createTemplate(p, dto);
+  }
+
+  @Roles('gp', 'secretary', 'coordinator', 'admin')
+  @Get('slot-templates')
+  @ApiOperation({ summary: 'Modèles hebdomadaires en cours (médecin : les siens ; secrétariat : ceux du cabinet ; coordination : tous)' })
+  async listTemplates(@CurrentPrincipal() p: Principal, @Query() q: ListSlotTemplatesQuery) {
+    return { templates: await this.slots.listTemplates(p, q) };
+  }
+
+  @Roles('gp', 'secretary', 'coordinator', 'admin')
+  @Delete('slot-templates/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Arrêter un modèle : plus de nouveaux créneaux, ses créneaux libres à venir sont retirés (les réservés restent)' })
+  async endTemplate(@CurrentPrincipal() p: Principal, @UuidParam() id: string) {
+    await this.slots.endTemplate(p, id);
   }
 }

@@ -6,10 +6,10 @@ import { AppConfig } from '../config/app-config';
 import { updateReturning } from '../database/returning';
 import { CommunesService, GeoPoint } from '../directory/communes.service';
 import { assertAgendaAccess, DirectoryService } from '../directory/directory.service';
-import { NotFoundError, SlotOverlapError, SlotUnavailableError, UnprocessableError, ConflictError, ValidationFailedError } from '../errors/domain-errors';
-import { Principal } from '../auth/roles';
+import { NotFoundError, SlotOverlapError, SlotUnavailableError, UnprocessableError, ConflictError, ValidationFailedError, ForbiddenError } from '../errors/domain-errors';
+import { isCoordination, Principal } from '../auth/roles';
 import { Availability, availability } from './availability';
-import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, PlaceQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
+import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, ListSlotTemplatesQuery, PlaceQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS, MAX_WINDOW_DAYS } from './ranking';
 import { SearchCriteria, searchFreeSlots, SearchResult } from './slot-search';
 import { SLOTS_AVAILABLE, SlotsAvailableEvent } from './slot-events';
@@ -34,6 +34,30 @@ const toView = (r: any): SlotView => ({
   end: r.ends_at.toISOString(),
   modality: r.modality,
   status: r.status,
+});
+
+export interface SlotTemplateView {
+  id: string;
+  practitionerId: string;
+  weekdays: number[];
+  startTime: string;
+  endTime: string;
+  slotMinutes: number;
+  modality: string;
+  validFrom: string;
+  validUntil: string | null;
+}
+
+const toTemplateView = (r: any): SlotTemplateView => ({
+  id: r.id,
+  practitionerId: r.practitioner_id,
+  weekdays: r.weekdays.map(Number),
+  startTime: r.start_time,
+  endTime: r.end_time,
+  slotMinutes: r.slot_minutes,
+  modality: r.modality,
+  validFrom: r.valid_from,
+  validUntil: r.valid_until,
 });
 
 const MAX_SLOT_MINUTES = 240;
@@ -200,6 +224,59 @@ export class SlotsService {
   }
 
   /**
+   * `GET /slot-templates`: the templates still active (not ended, valid until today or later in the
+   * community's time zone) of the agendas the caller manages, by practitioner then start time.
+   */
+  async listTemplates(principal: Principal, q: ListSlotTemplatesQuery): Promise<SlotTemplateView[]> {
+    let practitionerId: string | null = null;
+    let practiceId: string | null = null;
+    if (q.practitionerId) {
+      practitionerId = (await this.directory.practitionerForAgenda(principal, q.practitionerId)).id;
+    } else if (principal.role === 'gp') {
+      if (!principal.practitionerId) throw new ForbiddenError('Ce compte médecin n’est rattaché à aucun praticien');
+      practitionerId = principal.practitionerId;
+    } else if (!isCoordination(principal)) {
+      if (!principal.practiceId) throw new ForbiddenError('Ce compte n’est rattaché à aucun cabinet');
+      practiceId = principal.practiceId;
+    }
+    const rows = await this.dataSource.query(
+      `SELECT t.id, t.practitioner_id, t.weekdays, to_char(t.start_time, 'HH24:MI') AS start_time, to_char(t.end_time, 'HH24:MI') AS end_time,
+              t.slot_minutes, t.modality, to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until
+         FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
+         JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
+        WHERE t.ended_at IS NULL AND (t.valid_until IS NULL OR t.valid_until >= (now() AT TIME ZONE c.timezone)::date)
+          AND ($1::uuid IS NULL OR t.practitioner_id = $1) AND ($2::uuid IS NULL OR pr.practice_id = $2)
+        ORDER BY pr.last_name, pr.first_name, t.practitioner_id, t.start_time, t.valid_from, t.id
+        LIMIT 2000`,
+      [practitionerId, practiceId],
+    );
+    return rows.map(toTemplateView);
+  }
+
+  /**
+   * `DELETE /slot-templates/:id`: the template generates no more slots, and its future free slots
+   * (and expired holds) are withdrawn in the same transaction; booked slots and live holds stay.
+   * Ending twice is harmless. Nothing is announced: withdrawn slots are nobody's news.
+   */
+  async endTemplate(principal: Principal, id: string): Promise<void> {
+    const rows = await this.dataSource.query(
+      `SELECT t.practitioner_id AS id, pr.practice_id AS "practiceId" FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id WHERE t.id = $1`,
+      [id],
+    );
+    if (!rows.length) throw new NotFoundError('Modèle de créneaux');
+    assertAgendaAccess(principal, rows[0]);
+    await this.dataSource.transaction(async (em) => {
+      // Template row first: its lock makes an expansion under way finish (or wait) before the withdrawal reads the slots.
+      await em.query(`UPDATE slot_template SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [id]);
+      await em.query(
+        `UPDATE slot SET status = 'cancelled', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
+          WHERE template_id = $1 AND starts_at > now() AND (status = 'free' OR (status = 'held' AND hold_expires_at < now()))`,
+        [id],
+      );
+    });
+  }
+
+  /**
    * Creates the slots of templates (one, or every active one) for the coming TEMPLATE_HORIZON_DAYS.
    * Idempotent: a (template, start) pair is created once, even after a withdrawal, and a start that
    * overlaps a slot published by hand is skipped (ON CONFLICT DO NOTHING covers both constraints).
@@ -211,7 +288,7 @@ export class SlotsService {
               to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until, c.timezone
          FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
          JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
-        WHERE ($1::uuid IS NULL OR t.id = $1) AND (t.valid_until IS NULL OR t.valid_until >= current_date - 1)`,
+        WHERE ($1::uuid IS NULL OR t.id = $1) AND t.ended_at IS NULL AND (t.valid_until IS NULL OR t.valid_until >= current_date - 1)`,
       [templateId ?? null],
     );
     let created = 0;
@@ -223,9 +300,12 @@ export class SlotsService {
       const firstDay = firstDayOverride ?? DateTime.now().setZone(t.timezone).toISODate()!;
       const slots = expandTemplate(rule, firstDay, this.config.TEMPLATE_HORIZON_DAYS, t.timezone).filter((s) => s.start > now);
       if (!slots.length) continue;
+      // FOR SHARE waits for a DELETE /slot-templates/:id under way and re-reads the row after it:
+      // a template ended meanwhile gets no slot, and one ended after this insert withdraws them.
       const rows = await this.dataSource.query(
         `INSERT INTO slot (practitioner_id, practice_id, template_id, starts_at, ends_at, modality)
          SELECT $1, $2, $3, s, e, $4 FROM unnest($5::timestamptz[], $6::timestamptz[]) AS x(s, e)
+          WHERE EXISTS (SELECT 1 FROM slot_template WHERE id = $3 AND ended_at IS NULL FOR SHARE)
          ON CONFLICT DO NOTHING RETURNING id`,
         [t.practitioner_id, t.practice_id, t.id, t.modality, slots.map((s) => s.start.toJSDate()), slots.map((s) => s.end.toJSDate())],
       );

@@ -40,6 +40,9 @@ const CASES: Case[] = [
   { name: 'login with a huge e-mail', who: 'admin', method: 'post', path: '/auth/login', body: { email: `${HUGE}@b.fr`, password: 'x'.repeat(12) }, status: 400, fields: ['email'] },
   { name: 'user with short password and unknown role', who: 'admin', method: 'post', path: '/users', body: { email: 'new@test.fr', password: 'court', role: 'boss' }, status: 400, fields: ['password', 'role'] },
   { name: 'user with a practiceId that is not a uuid', who: 'admin', method: 'post', path: '/users', body: { email: 'new@test.fr', password: 'x'.repeat(12), role: 'secretary', practiceId: '12' }, status: 400, fields: ['practiceId'] },
+  { name: 'users filtered by an unknown role', who: 'admin', method: 'get', path: '/users?role=boss', status: 400, fields: ['role'] },
+  { name: 'users filtered by a practiceId that is not a uuid', who: 'admin', method: 'get', path: '/users?practiceId=12', status: 400, fields: ['practiceId'] },
+  { name: 'a secretary listing the accounts', who: 'secretary', method: 'get', path: '/users', status: 403 },
   { name: 'API key without name', who: 'admin', method: 'post', path: '/api-keys', body: { role: 'regulator' }, status: 400, fields: ['name'] },
   { name: 'API key with a huge name and a bad role', who: 'admin', method: 'post', path: '/api-keys', body: { name: HUGE, role: 7 }, status: 400, fields: ['name', 'role'] },
 
@@ -97,6 +100,10 @@ const CASES: Case[] = [
     status: 400,
     fields: ['weekdays', 'startTime', 'endTime', 'slotMinutes', 'validFrom'],
   },
+  { name: 'templates of a practitioner id that is not a uuid', who: 'gp', method: 'get', path: '/slot-templates?practitionerId=me', status: 400, fields: ['practitionerId'] },
+  { name: 'templates with an unknown query parameter', who: 'gp', method: 'get', path: '/slot-templates?active=true', status: 400, fields: ['active'] },
+  { name: 'end a template id that is not a uuid', who: 'gp', method: 'delete', path: '/slot-templates/42', status: 400 },
+  { name: 'end an unknown template', who: 'gp', method: 'delete', path: `/slot-templates/${UNKNOWN}`, status: 404 },
   { name: 'template without anything', who: 'gp', method: 'post', path: '/slot-templates', body: {}, status: 400, fields: ['practitionerId', 'weekdays', 'startTime', 'endTime', 'slotMinutes', 'validFrom'] },
 
   // Search
@@ -235,9 +242,10 @@ describe('malformed input on every endpoint', () => {
   });
 
   const protectedEndpoints: Array<['get' | 'post' | 'delete', string]> = [
-    ['post', '/users'], ['post', '/api-keys'], ['post', '/communities'], ['post', '/practices'], ['post', '/practitioners'],
+    ['post', '/users'], ['get', '/users'], ['post', '/api-keys'], ['post', '/communities'], ['post', '/practices'], ['post', '/practitioners'],
     ['get', '/practices'], ['get', '/practitioners'], ['get', '/communes?q=chateaudun'], ['post', '/slots'], ['get', '/slots'],
     ['get', '/slots/search?communeCode=28088'], ['delete', `/slots/${UNKNOWN}`], ['post', `/slots/${UNKNOWN}/hold`], ['post', '/slot-templates'],
+    ['get', '/slot-templates'], ['delete', `/slot-templates/${UNKNOWN}`],
     ['post', '/bookings'], ['get', '/bookings'], ['get', `/bookings/${UNKNOWN}`], ['post', `/bookings/${UNKNOWN}/cancel`], ['post', `/bookings/${UNKNOWN}/outcome`],
     ['post', '/requests'], ['get', '/requests'], ['get', `/requests/${UNKNOWN}`], ['post', `/requests/${UNKNOWN}/cancel`],
     ['get', '/metrics'],
@@ -263,6 +271,7 @@ describe('malformed input on every endpoint', () => {
     ['a GP booking', 'gp', 'post', '/bookings'],
     ['a secretary creating an API key', 'secretary', 'post', '/api-keys'],
     ['a secretary reading the metrics', 'secretary', 'get', '/metrics'],
+    ['a GP listing the accounts', 'gp', 'get', '/users'],
   ] as const)('403 for %s, naming the roles allowed', async (_, who, method, path) => {
     const res = await h.as(accounts[who])[method](path).send({});
     expect(res.status).toBe(403);

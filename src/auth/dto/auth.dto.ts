@@ -49,3 +49,12 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'practiceId doit être un identifiant (uuid)' })
   practiceId?: string;
 }
+
+/** `GET /users`: the accounts, optionally of one role or one practice. */
+export class ListUsersQuery {
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES, { message: `role doit être l'un de : ${ROLES.join(', ')}` })
+  role?: Role;
+
+  @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'practiceId doit être un identifiant (uuid)' })
+  practiceId?: string;
+}

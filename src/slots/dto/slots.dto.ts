@@ -120,6 +120,13 @@ export class CreateSlotTemplateDto {
   validUntil?: string;
 }
 
+/** `GET /slot-templates`: the active templates the caller may manage, of one practitioner or all. */
+export class ListSlotTemplatesQuery {
+  @ApiPropertyOptional({ description: 'défaut : tous les praticiens dont vous gérez l’agenda' })
+  @IsOptional() @IsUUID('all', { message: 'practitionerId doit être un identifiant (uuid)' })
+  practitionerId?: string;
+}
+
 export const BUCKET_MINUTES = [15, 30, 60, 120, 180, 240] as const;
 
 /** `GET /availability`: where (coordinates, commune or postcode), how far, when, in buckets of how long. */
