@@ -18,6 +18,7 @@ describe('web: sign-in, in a real browser', () => {
     accounts.regulator = await h.account('regulator');
     accounts.coordinator = await h.account('coordinator');
   });
+  afterEach(() => expect(web.errors).toEqual([]));
   afterAll(async () => {
     await web?.close();
     await h?.close();

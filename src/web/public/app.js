@@ -1,13 +1,14 @@
 // The web front: plain ES modules served by the app, talking only to the public API (/api/v1).
-const API = '/api/v1';
-const SESSION = 'snp.session';
-const $ = (id) => document.getElementById(id);
+// Sign-in, each role's page, sign-out and session expiry.
+import { $, api, communeLabel, ROLE_NAMES, saveSession, say, session, whenExpired } from './lib.js';
+import { mountFinder } from './finder.js';
+import { mountBookings, mountRequests } from './lists.js';
+import { mountGp } from './gp.js';
+import { mountRegulator } from './regulator.js';
+import { mountCoordination } from './coordination.js';
 
-const ROLE_NAMES = { secretary: 'secrétariat', gp: 'médecin', regulator: 'régulation', coordinator: 'coordination', admin: 'administration' };
-
-function session() {
-  try { return JSON.parse(sessionStorage.getItem(SESSION) ?? 'null'); } catch { return null; }
-}
+const NOTICE = 'snp.notice';
+const EXPIRED = 'Votre session a expiré : reconnectez-vous.';
 
 /** When the token stops being valid (its `exp`, seconds), read from the token itself. */
 function expiresAt(token) {
@@ -19,85 +20,86 @@ function expiresAt(token) {
   }
 }
 
-let expiryTimer;
-/** Ends the session when its token expires, with a word for the user rather than failing calls. */
-function watchExpiry() {
-  clearTimeout(expiryTimer);
-  const s = session();
-  if (!s) return;
-  const left = expiresAt(s.token) - Date.now();
-  if (left <= 0) return signOut('Votre session a expiré : reconnectez-vous.');
-  expiryTimer = setTimeout(() => signOut('Votre session a expiré : reconnectez-vous.'), Math.min(left, 2 ** 31 - 1));
+/** Ends the session and starts the page afresh (no state of the last user stays), with a word for the user. */
+function signOut(message) {
+  saveSession(null);
+  sessionStorage.setItem(NOTICE, message);
+  location.reload();
 }
+whenExpired(() => signOut(EXPIRED));
 
-/** Calls the API with the session's token; a 401 ends the session (expired or revoked). */
-export async function api(path, options = {}) {
-  const s = session();
-  const res = await fetch(`${API}${path}`, {
-    ...options,
-    headers: { 'content-type': 'application/json', ...(s ? { authorization: `Bearer ${s.token}` } : {}), ...(options.headers ?? {}) },
-  });
-  if (res.status === 401 && s) {
-    signOut('Votre session a expiré : reconnectez-vous.');
-    throw new Error('session expirée');
+async function secretaryPage(user) {
+  let practice;
+  try {
+    const { practices } = await api('/practices');
+    const own = practices.find((p) => p.id === user.practiceId);
+    if (own) {
+      const { communes } = await api('/communes', { query: { q: own.communeCode } });
+      const commune = communes.find((c) => c.code === own.communeCode);
+      if (commune) practice = { communeCode: commune.code, communeName: commune.name, communeLabel: communeLabel(commune) };
+    }
+  } catch {
+    /* « Ville du cabinet » is a shortcut: the search works without it */
   }
-  return res;
+  const bookings = mountBookings($('secretary-bookings'), { user, title: 'Rendez-vous du cabinet, aujourd’hui et demain (pris ou reçus)' });
+  const requests = mountRequests($('secretary-requests'));
+  mountFinder($('secretary-finder'), { prefix: 'sec', practice, onChange: () => Promise.all([bookings.refresh(), requests.refresh()]) });
+  setInterval(() => Promise.all([bookings.refresh(), requests.refresh()]), 30_000);
 }
 
-function notify(text) {
-  $('notice').textContent = text ?? '';
-  $('notice').hidden = !text;
-}
+const PAGES = {
+  secretary: secretaryPage,
+  gp: mountGp,
+  regulator: mountRegulator,
+  coordinator: mountCoordination,
+  admin: mountCoordination,
+};
 
-function show() {
+function start() {
+  const notice = sessionStorage.getItem(NOTICE);
+  sessionStorage.removeItem(NOTICE);
+  say($('notice'), notice);
+
   const s = session();
+  if (s && expiresAt(s.token) <= Date.now()) return signOut(EXPIRED);
   $('sign-in').hidden = !!s;
   $('who').hidden = $('sign-out').hidden = !s;
-  for (const page of document.querySelectorAll('section[data-role]')) page.hidden = !s || !page.dataset.role.split(' ').includes(s.user.role);
-  if (s) {
-    $('who').textContent = `${s.user.email} (${ROLE_NAMES[s.user.role] ?? s.user.role})`;
-    document.querySelector('section[data-role]:not([hidden]) h1')?.focus?.();
-  } else {
-    $('email').focus();
+  // Only the signed-in role's page stays in the document (the others are not just hidden).
+  for (const page of document.querySelectorAll('section[data-role]')) {
+    if (s && page.dataset.role.split(' ').includes(s.user.role)) page.hidden = false;
+    else page.remove();
   }
-}
-
-function signOut(message) {
-  sessionStorage.removeItem(SESSION);
-  notify(message);
-  show();
+  if (!s) {
+    $('email').focus();
+    return;
+  }
+  $('who').textContent = `${s.user.email} (${ROLE_NAMES[s.user.role] ?? s.user.role})`;
+  document.title = `${document.querySelector('section[data-role]:not([hidden]) h1')?.textContent ?? 'Accueil'} — CPTS`;
+  setTimeout(() => signOut(EXPIRED), Math.min(expiresAt(s.token) - Date.now(), 2 ** 31 - 1));
+  PAGES[s.user.role]?.(s.user);
 }
 
 async function signIn(event) {
   event.preventDefault();
   const error = $('sign-in-error');
-  error.hidden = true;
+  say(error, '');
   const email = $('email').value.trim();
   const password = $('password').value;
-  if (!email || !password) {
-    error.textContent = 'Indiquez votre adresse e-mail et votre mot de passe.';
-    error.hidden = false;
-    return;
+  if (!email || !password) return say(error, 'Indiquez votre adresse e-mail et votre mot de passe.');
+  let res;
+  try {
+    res = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  } catch {
+    return say(error, 'Le service ne répond pas : vérifiez la connexion et réessayez.');
   }
-  const res = await fetch(`${API}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
   if (!res.ok) {
-    error.textContent =
-      res.status === 401 ? 'Adresse e-mail ou mot de passe incorrect.' : res.status === 429 ? 'Trop d’essais : patientez une minute.' : 'Connexion impossible pour le moment : réessayez.';
-    error.hidden = false;
-    return;
+    return say(error, res.status === 401 ? 'Adresse e-mail ou mot de passe incorrect.' : res.status === 429 ? 'Trop d’essais : patientez une minute.' : 'Connexion impossible pour le moment : réessayez.');
   }
   const body = await res.json();
-  sessionStorage.setItem(SESSION, JSON.stringify({ token: body.accessToken, user: body.user }));
-  $('password').value = '';
-  notify('');
-  show();
-  watchExpiry();
+  saveSession({ token: body.accessToken, user: { ...body.user, email } });
+  location.reload();
 }
 
-$('sign-in-form').addEventListener('submit', (e) => signIn(e).catch(() => {
-  $('sign-in-error').textContent = 'Connexion impossible pour le moment : réessayez.';
-  $('sign-in-error').hidden = false;
-}));
+$('sign-in-form').addEventListener('submit', signIn);
 $('sign-out').addEventListener('click', () => signOut('Vous êtes déconnecté.'));
-show();
-watchExpiry();
+start();

@@ -1,0 +1,253 @@
+// « Mes créneaux SNP »: publish today's or tomorrow's slots in a few clicks, the weekly template,
+// who is booked on each slot, withdraw a free slot, record attended / no-show.
+import { $, api, dayBounds, h, MODALITIES, now, person, phone, say, time, ZONE, DateTime } from './lib.js';
+import { confirmCancel } from './lists.js';
+
+const WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
+const SLOT_STATUS = { free: 'libre', held: 'en cours de réservation', booked: 'réservé', cancelled: 'retiré' };
+const OUTCOME = { attended: 'venu', no_show: 'non venu' };
+
+export async function mountGp(user) {
+  const status = $('gp-slots-status');
+  let practitioner;
+  try {
+    const { practitioners } = await api('/practitioners');
+    practitioner = practitioners.find((p) => p.id === user.practitionerId);
+  } catch (e) {
+    say(status, e.message);
+    return { stop() {} };
+  }
+  if (!practitioner) {
+    say($('gp-publish-error'), 'Ce compte n’est rattaché à aucun praticien : demandez à la coordination de le relier à votre fiche.');
+    return { stop() {} };
+  }
+
+  for (const select of [$('gp-modality'), $('tpl-modality')]) {
+    select.replaceChildren(...practitioner.modalities.map((m) => h('option', { value: m }, MODALITIES[m] ?? m)));
+  }
+  const today = now();
+  $('gp-day').replaceChildren(
+    h('option', { value: '0' }, `Aujourd’hui, ${today.toFormat('ccc d LLL')}`),
+    h('option', { value: '1' }, `Demain, ${today.plus({ days: 1 }).toFormat('ccc d LLL')}`),
+  );
+  // After this morning's last useful start, tomorrow is what a GP publishes.
+  if (today.hour >= 19) $('gp-day').value = '1';
+  $('tpl-from').value = today.toISODate();
+
+  // ------------------------------------------------------------ publish
+
+  /** The slots the form describes, in Paris time (luxon, so DST days are right). */
+  function planned() {
+    const [hh, mm] = ($('gp-start').value || '').split(':').map(Number);
+    const count = Number($('gp-count').value);
+    const minutes = Number($('gp-minutes').value);
+    if (!Number.isInteger(hh) || !Number.isInteger(mm)) throw new Error('Indiquez l’heure du premier créneau (hh:mm).');
+    if (!Number.isInteger(count) || count < 1 || count > 40) throw new Error('Le nombre de créneaux va de 1 à 40.');
+    const day = now().startOf('day').plus({ days: Number($('gp-day').value) });
+    const first = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: hh, minute: mm }, { zone: ZONE });
+    return Array.from({ length: count }, (_, i) => {
+      const start = first.plus({ minutes: i * minutes });
+      return { start, end: start.plus({ minutes }) };
+    });
+  }
+
+  function preview() {
+    try {
+      const slots = planned();
+      $('gp-preview').textContent = `${slots.length} créneau${slots.length > 1 ? 'x' : ''} de ${$('gp-minutes').value} min : ${slots.map((s) => s.start.toFormat("HH'h'mm")).join(', ')}.`;
+    } catch (e) {
+      $('gp-preview').textContent = e.message;
+    }
+  }
+  for (const id of ['gp-day', 'gp-start', 'gp-count', 'gp-minutes']) $(id).addEventListener('input', preview);
+  preview();
+
+  $('gp-publish').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const error = $('gp-publish-error');
+    say(error, '');
+    let slots;
+    try {
+      slots = planned();
+    } catch (e) {
+      return say(error, e.message);
+    }
+    if (slots[0].start <= DateTime.now()) return say(error, `Le premier créneau (${slots[0].start.toFormat("HH'h'mm")}) est déjà passé : choisissez une heure plus tardive, ou demain.`);
+    try {
+      const { slots: made } = await api('/slots', {
+        method: 'POST',
+        body: { practitionerId: practitioner.id, slots: slots.map((s) => ({ start: s.start.toISO(), end: s.end.toISO(), modality: $('gp-modality').value })) },
+      });
+      say(status, `${made.length} créneau${made.length > 1 ? 'x' : ''} publié${made.length > 1 ? 's' : ''} : ${made.map((s) => time(s.start)).join(', ')}.`);
+      await refreshSlots();
+    } catch (e) {
+      say(error, e.code === 'slot_overlap' ? 'Un de ces créneaux chevauche un créneau déjà publié : changez l’heure de début ou le nombre.' : e.message);
+    }
+  });
+
+  // ------------------------------------------------------------ slots of today and tomorrow
+
+  async function refreshSlots() {
+    try {
+      const range = dayBounds(0, 2);
+      const [{ slots }, { bookings }] = await Promise.all([
+        api('/slots', { query: { practitionerId: practitioner.id, ...range } }),
+        api('/bookings', { query: range }),
+      ]);
+      const bySlot = new Map(bookings.filter((b) => b.status !== 'cancelled').map((b) => [b.slot.id, b]));
+      renderSlots(slots.filter((s) => s.status !== 'cancelled'), bySlot);
+    } catch (e) {
+      say(status, e.message);
+    }
+  }
+
+  function renderSlots(slots, bySlot) {
+    const box = $('gp-slots');
+    if (!slots.length) {
+      box.replaceChildren(h('p', { class: 'empty' }, 'Aucun créneau SNP publié aujourd’hui ni demain.'));
+      return;
+    }
+    const days = Map.groupBy ? Map.groupBy(slots, (s) => DateTime.fromISO(s.start, { zone: ZONE }).toISODate()) : groupBy(slots);
+    box.replaceChildren(
+      ...[...days].map(([iso, list]) => {
+        const label = DateTime.fromISO(iso, { zone: ZONE }).setLocale('fr').toFormat('cccc d LLLL');
+        return h('table', { class: 'list' },
+          h('caption', {}, `${label} : ${list.length} créneau${list.length > 1 ? 'x' : ''}`),
+          h('thead', {}, h('tr', {}, ...['Heure', 'Modalité', 'État', 'Patient'].map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+          h('tbody', {}, list.map((s) => slotRow(s, bySlot.get(s.id)))),
+        );
+      }),
+    );
+  }
+
+  function slotRow(s, b) {
+    const started = Date.parse(s.start) <= Date.now();
+    const at = `${time(s.start)}`;
+    let actions = '';
+    if (s.status === 'free' && !started) actions = h('button', { type: 'button', class: 'secondary', 'aria-label': `Retirer le créneau de ${at}`, onclick: () => withdraw(s) }, 'Retirer');
+    else if (b && b.status === 'confirmed' && started) {
+      actions = h('span', { class: 'inline' },
+        h('button', { type: 'button', 'aria-label': `${person(b.patient)} est venu (${at})`, onclick: () => outcome(b, 'attended') }, 'Venu'),
+        h('button', { type: 'button', class: 'secondary', 'aria-label': `${person(b.patient)} n’est pas venu (${at})`, onclick: () => outcome(b, 'no_show') }, 'Pas venu'));
+    } else if (b && b.status === 'confirmed') {
+      actions = h('button', { type: 'button', class: 'secondary', 'aria-label': `Annuler le rendez-vous de ${at}`, onclick: () => cancel(b) }, 'Annuler le rendez-vous');
+    }
+    const who = b
+      ? h('span', {}, h('strong', {}, person(b.patient)), b.patient?.birthDate ? ` (né·e le ${DateTime.fromISO(b.patient.birthDate).setLocale('fr').toFormat('d LLL yyyy')})` : '',
+        b.patient?.phone ? h('br') : '', b.patient?.phone ? phone(b.patient.phone) : '', b.reason ? h('br') : '', b.reason ? h('span', { class: 'small' }, `Motif : ${b.reason}`) : '')
+      : '';
+    return h('tr', { class: started ? 'past' : undefined },
+      h('td', {}, `${time(s.start)}–${time(s.end)}`),
+      h('td', {}, MODALITIES[s.modality] ?? s.modality),
+      h('td', { class: `state-${s.status}` }, b && b.status !== 'confirmed' ? OUTCOME[b.status] : SLOT_STATUS[s.status] ?? s.status),
+      h('td', {}, who),
+      h('td', {}, actions),
+    );
+  }
+
+  async function withdraw(s) {
+    try {
+      await api(`/slots/${s.id}`, { method: 'DELETE' });
+      say(status, `Créneau de ${time(s.start)} retiré.`);
+    } catch (e) {
+      say(status, e.message);
+    }
+    await refreshSlots();
+  }
+
+  async function outcome(b, value) {
+    try {
+      await api(`/bookings/${b.id}/outcome`, { method: 'POST', body: { outcome: value } });
+      say(status, `${person(b.patient)} : ${OUTCOME[value]}.`);
+    } catch (e) {
+      say(status, e.message);
+    }
+    await refreshSlots();
+  }
+
+  async function cancel(b) {
+    const reason = await confirmCancel(`${person(b.patient)}, ${time(b.slot.start)}.`);
+    if (reason === null) return;
+    try {
+      await api(`/bookings/${b.id}/cancel`, { method: 'POST', body: reason ? { reason } : {} });
+      say(status, `Rendez-vous de ${time(b.slot.start)} annulé : le patient est prévenu, le créneau est de nouveau libre.`);
+    } catch (e) {
+      say(status, e.message);
+    }
+    await refreshSlots();
+  }
+
+  // ------------------------------------------------------------ weekly template
+
+  async function refreshTemplates() {
+    const box = $('gp-templates');
+    try {
+      const { templates } = await api('/slot-templates', { query: { practitionerId: practitioner.id } });
+      box.replaceChildren(
+        templates.length
+          ? h('ul', { class: 'templates' }, templates.map((t) =>
+            h('li', {},
+              h('span', {}, `${t.weekdays.map((d) => WEEKDAYS[d]).join(' ')} de ${t.startTime.replace(':', 'h')} à ${t.endTime.replace(':', 'h')}, créneaux de ${t.slotMinutes} min, ${MODALITIES[t.modality] ?? t.modality}`,
+                t.validUntil ? `, jusqu’au ${DateTime.fromISO(t.validUntil).setLocale('fr').toFormat('d LLLL yyyy')}` : ''),
+              ' ',
+              h('button', { type: 'button', class: 'secondary', onclick: () => endTemplate(t) }, 'Arrêter ce modèle'))))
+          : h('p', { class: 'empty' }, 'Aucun modèle : les créneaux se publient jour par jour.'),
+      );
+    } catch (e) {
+      say($('gp-template-error'), e.message);
+    }
+  }
+
+  async function endTemplate(t) {
+    try {
+      await api(`/slot-templates/${t.id}`, { method: 'DELETE' });
+      say(status, 'Modèle arrêté : ses créneaux libres à venir sont retirés, les rendez-vous pris restent.');
+    } catch (e) {
+      say($('gp-template-error'), e.message);
+    }
+    await Promise.all([refreshTemplates(), refreshSlots()]);
+  }
+
+  $('gp-template').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const error = $('gp-template-error');
+    say(error, '');
+    const weekdays = [...document.querySelectorAll('#gp-template input[name="weekday"]:checked')].map((c) => Number(c.value));
+    if (!weekdays.length) return say(error, 'Cochez au moins un jour.');
+    if (!$('tpl-start').value || !$('tpl-end').value) return say(error, 'Indiquez l’heure de début et de fin.');
+    if ($('tpl-end').value <= $('tpl-start').value) return say(error, 'L’heure de fin doit être après l’heure de début.');
+    if (!$('tpl-from').value) return say(error, 'Indiquez à partir de quel jour le modèle s’applique.');
+    try {
+      const { generated } = await api('/slot-templates', {
+        method: 'POST',
+        body: {
+          practitionerId: practitioner.id,
+          weekdays,
+          startTime: $('tpl-start').value,
+          endTime: $('tpl-end').value,
+          slotMinutes: Number($('tpl-minutes').value),
+          modality: $('tpl-modality').value,
+          validFrom: $('tpl-from').value,
+          validUntil: $('tpl-until').value || undefined,
+        },
+      });
+      say(status, `Modèle enregistré : ${generated} créneau${generated > 1 ? 'x' : ''} créé${generated > 1 ? 's' : ''} pour les prochains jours, puis chaque nuit.`);
+    } catch (e) {
+      say(error, e.message);
+    }
+    await Promise.all([refreshTemplates(), refreshSlots()]);
+  });
+
+  await Promise.all([refreshSlots(), refreshTemplates()]);
+  const timer = setInterval(refreshSlots, 30_000);
+  return { stop: () => clearInterval(timer) };
+}
+
+function groupBy(slots) {
+  const m = new Map();
+  for (const s of slots) {
+    const k = DateTime.fromISO(s.start, { zone: ZONE }).toISODate();
+    m.set(k, [...(m.get(k) ?? []), s]);
+  }
+  return m;
+}

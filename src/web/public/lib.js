@@ -1,0 +1,237 @@
+// Shared by every page: the session, calls to the public API (/api/v1), DOM building and French formats.
+import { DateTime } from '/vendor/luxon/luxon.mjs';
+
+export { DateTime };
+export const ZONE = 'Europe/Paris';
+const API = '/api/v1';
+const SESSION = 'snp.session';
+
+export const $ = (id) => document.getElementById(id);
+
+// ---------------------------------------------------------------- session
+
+export function session() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SESSION) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(s) {
+  if (s) sessionStorage.setItem(SESSION, JSON.stringify(s));
+  else sessionStorage.removeItem(SESSION);
+}
+
+let onExpired = () => {};
+/** What to do when the API says the session is over (401). */
+export function whenExpired(handler) {
+  onExpired = handler;
+}
+
+/** An API answer that is not a success, with the server's French message. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message ?? `Erreur ${status}`);
+    this.status = status;
+    this.code = body?.error;
+    this.details = body?.details ?? [];
+    this.alternatives = body?.alternatives;
+  }
+}
+
+const OFFLINE = 'Le service ne répond pas : vérifiez la connexion et réessayez.';
+
+/**
+ * Calls the API with the session's token and answers the parsed body; throws an ApiError (with the
+ * server's French message) otherwise. A 401 ends the session.
+ */
+export async function api(path, { method = 'GET', body, query, accept } = {}) {
+  const s = session();
+  const qs = query ? `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''))}` : '';
+  let res;
+  try {
+    res = await fetch(`${API}${path}${qs}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(accept ? { accept } : {}),
+        ...(s ? { authorization: `Bearer ${s.token}` } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+  } catch {
+    throw new ApiError(0, { message: OFFLINE });
+  }
+  if (res.status === 401 && s) {
+    onExpired();
+    throw new ApiError(401, { message: 'Votre session a expiré : reconnectez-vous.' });
+  }
+  if (res.status === 204) return null;
+  const text = await res.text();
+  let parsed = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = text;
+  }
+  if (!res.ok) {
+    if (res.status === 429) throw new ApiError(429, { message: 'Trop de demandes en peu de temps : patientez quelques secondes.' });
+    if (res.status >= 500) throw new ApiError(res.status, { message: parsed?.message ?? 'Le service a rencontré une erreur : réessayez dans un instant.' });
+    throw new ApiError(res.status, parsed);
+  }
+  return parsed;
+}
+
+// ---------------------------------------------------------------- DOM
+
+/** Builds an element: h('td', { class: 'x', onclick: f }, 'text', child). Text is never parsed as HTML. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs ?? {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+/** Shows a message in an element (role alert or status), or hides it when empty. */
+export function say(el, text) {
+  el.textContent = text ?? '';
+  el.hidden = !text;
+}
+
+/**
+ * Clones a <template>, giving each [data-k] element the id `${prefix}-${k}` and each label[data-for]
+ * its `for`, so the same form can serve two pages with unique ids. Answers the fragment and a map k → element.
+ */
+export function instantiate(templateId, prefix) {
+  const fragment = $(templateId).content.cloneNode(true);
+  const parts = {};
+  for (const el of fragment.querySelectorAll('[data-k]')) {
+    el.id = `${prefix}-${el.dataset.k}`;
+    parts[el.dataset.k] = el;
+  }
+  for (const label of fragment.querySelectorAll('label[data-for]')) label.htmlFor = `${prefix}-${label.dataset.for}`;
+  for (const el of fragment.querySelectorAll('[data-list]')) el.setAttribute('list', `${prefix}-${el.dataset.list}`);
+  for (const el of fragment.querySelectorAll('[data-describedby]')) el.setAttribute('aria-describedby', el.dataset.describedby.split(' ').map((k) => `${prefix}-${k}`).join(' '));
+  return { fragment, parts };
+}
+
+/** Marks a field invalid with its message (read by screen readers), or clears it. */
+export function fieldError(input, message) {
+  const errorId = `${input.id}-error`;
+  let p = document.getElementById(errorId);
+  if (!message) {
+    input.removeAttribute('aria-invalid');
+    p?.remove();
+    return;
+  }
+  if (!p) {
+    p = h('p', { id: errorId, class: 'field-error' });
+    const field = input.closest('.field');
+    if (field) field.append(p);
+    else input.after(p);
+  }
+  p.textContent = message;
+  input.setAttribute('aria-invalid', 'true');
+  const described = new Set((input.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean));
+  described.add(errorId);
+  input.setAttribute('aria-describedby', [...described].join(' '));
+}
+
+// ---------------------------------------------------------------- formats (Europe/Paris, French)
+
+export const paris = (iso) => DateTime.fromISO(iso, { zone: ZONE }).setLocale('fr');
+export const now = () => DateTime.now().setZone(ZONE).setLocale('fr');
+export const time = (iso) => paris(iso).toFormat("HH'h'mm");
+
+/** « aujourd’hui », « demain » or « lundi 24 novembre ». */
+export function day(iso) {
+  const d = paris(iso).startOf('day');
+  const today = now().startOf('day');
+  if (+d === +today) return 'aujourd’hui';
+  if (+d === +today.plus({ days: 1 })) return 'demain';
+  return d.toFormat('cccc d LLLL');
+}
+
+export const when = (iso) => `${day(iso)} à ${time(iso)}`;
+export const km = (n) => `${Number(n).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} km`;
+
+/** +33237451234 → 02 37 45 12 34; other countries stay international. */
+export function phone(e164) {
+  if (!e164) return '';
+  const m = /^\+33(\d{9})$/.exec(e164);
+  return m ? `0${m[1]}`.replace(/(\d{2})(?=\d)/g, '$1 ') : e164;
+}
+
+export const MODALITIES = { in_person: 'au cabinet', home_visit: 'visite à domicile', teleconsultation: 'téléconsultation' };
+export const ROLE_NAMES = { secretary: 'secrétariat', gp: 'médecin', regulator: 'régulation', coordinator: 'coordination', admin: 'administration' };
+export const doctor = (p) => (p.profession === 'general_practitioner' || !p.profession ? `Dr ${p.firstName} ${p.lastName}` : `${p.firstName} ${p.lastName}`);
+export const person = (p) => (p ? `${p.lastName?.toUpperCase() ?? ''} ${p.firstName ?? ''}`.trim() : '');
+
+/** Start and end of a Paris day, `offset` days from today, as ISO instants. */
+export function dayBounds(offset = 0, days = 1) {
+  const start = now().startOf('day').plus({ days: offset });
+  return { from: start.toISO(), to: start.plus({ days }).toISO() };
+}
+
+// ---------------------------------------------------------------- communes
+
+/** Fills a <datalist> as the user types a commune name or postcode (GET /communes), debounced. */
+export function communeAutocomplete(input, list) {
+  let timer;
+  let seq = 0;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (q.length < 2 || optionFor(list, q)) return;
+    timer = setTimeout(async () => {
+      const mine = ++seq;
+      try {
+        const { communes } = await api('/communes', { query: { q } });
+        if (mine !== seq) return;
+        list.replaceChildren(...communes.map((c) => h('option', { value: communeLabel(c), dataset: { code: c.code } })));
+      } catch {
+        /* suggestions are a help, not a step: typing stays possible */
+      }
+    }, 150);
+  });
+}
+
+export const communeLabel = (c) => `${c.name} (${c.postcodes?.[0] ?? c.code})`;
+const optionFor = (list, value) => [...list.options].find((o) => o.value === value);
+const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[-']/g, ' ').toLowerCase().trim();
+
+/**
+ * What the user typed, as a place for the API: a suggestion picked → its INSEE code; a postcode →
+ * `postcode`; a name → the commune of that exact name (asks to choose when several share it).
+ */
+export async function resolvePlace(input, list) {
+  const value = input.value.trim();
+  if (!value) throw new Error('Indiquez la commune ou le code postal du patient.');
+  const picked = optionFor(list, value);
+  if (picked) return { communeCode: picked.dataset.code, label: value };
+  if (/^\d{5}$/.test(value)) return { postcode: value, label: value };
+  if (/^(2A|2B|\d{2})\d{3}$/i.test(value)) return { communeCode: value.toUpperCase(), label: value };
+  const { communes } = await api('/communes', { query: { q: value.replace(/\s*\(.*$/, '') } });
+  const same = communes.filter((c) => fold(c.name) === fold(value.replace(/\s*\(.*$/, '')));
+  const found = same.length === 1 ? same[0] : communes.length === 1 ? communes[0] : null;
+  if (!found) {
+    list.replaceChildren(...communes.map((c) => h('option', { value: communeLabel(c), dataset: { code: c.code } })));
+    throw new Error(
+      communes.length
+        ? `Plusieurs communes correspondent à « ${value} » : choisissez-la dans la liste ou tapez son code postal.`
+        : `Aucune commune ne correspond à « ${value} » : vérifiez l’orthographe ou tapez le code postal.`,
+    );
+  }
+  const label = communeLabel(found);
+  input.value = label;
+  list.replaceChildren(h('option', { value: label, dataset: { code: found.code } }));
+  return { communeCode: found.code, label };
+}

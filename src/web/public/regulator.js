@@ -1,0 +1,89 @@
+// « Disponibilités »: free slots around a place per commune (nearest first) and per hour, refreshed
+// automatically; below, the same search → hold → book flow as the secretariat.
+import { $, api, communeAutocomplete, h, km, resolvePlace, say, time, when } from './lib.js';
+import { mountFinder } from './finder.js';
+import { mountRequests } from './lists.js';
+
+const REFRESH_MS = 30_000;
+const PLACE = 'snp.regulator.place';
+
+export function mountRegulator() {
+  communeAutocomplete($('availability-place'), $('availability-places'));
+  let query = null;
+  let timer;
+
+  async function show() {
+    if (!query) return;
+    try {
+      const a = await api('/availability', { query });
+      render(a);
+      say($('availability-error'), '');
+      $('availability-updated').textContent = `Mis à jour à ${new Date().toLocaleTimeString('fr-FR')} ; actualisation automatique toutes les ${REFRESH_MS / 1000} secondes.`;
+    } catch (e) {
+      say($('availability-error'), e.message);
+    }
+  }
+
+  function render(a) {
+    const total = a.buckets.reduce((n, b) => n + b.freeSlots, 0);
+    const communes = [...a.byCommune].sort((x, y) => x.distanceKm - y.distanceKm || y.freeSlots - x.freeSlots);
+    $('availability-communes').replaceChildren(
+      communes.length
+        ? h('table', { class: 'list', id: 'availability-by-commune' },
+          h('caption', {}, `${total} créneau${total > 1 ? 'x' : ''} libre${total > 1 ? 's' : ''} dans les 24 heures, par commune (la plus proche d’abord)`),
+          h('thead', {}, h('tr', {}, ...['Commune', 'Distance', 'Créneaux libres', 'Premier'].map((t, i) => h('th', { scope: 'col', class: i === 1 || i === 2 ? 'num' : undefined }, t)))),
+          h('tbody', {}, communes.map((c) =>
+            h('tr', { dataset: { commune: c.communeCode } },
+              h('th', { scope: 'row' }, c.name),
+              h('td', { class: 'num' }, km(c.distanceKm)),
+              h('td', { class: 'num' }, String(c.freeSlots)),
+              h('td', {}, when(c.nextStart)))),
+          ))
+        : h('p', { class: 'empty' }, 'Aucun créneau libre dans ce rayon pour les 24 prochaines heures.'),
+    );
+    const max = Math.max(1, ...a.buckets.map((b) => b.freeSlots));
+    $('availability-hours').replaceChildren(
+      h('table', { class: 'list hours' },
+        h('caption', {}, 'Par heure'),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Heure'), h('th', { scope: 'col' }, 'Créneaux libres'), h('th', { scope: 'col', class: 'num' }, 'Médecins'))),
+        h('tbody', {}, a.buckets.filter((b) => b.freeSlots > 0).map((b) =>
+          h('tr', {},
+            h('th', { scope: 'row' }, `${time(b.start)}`),
+            h('td', {}, h('span', { class: 'meter', style: `width:${Math.round((b.freeSlots / max) * 8)}rem`, 'aria-hidden': 'true' }), ` ${b.freeSlots}`),
+            h('td', { class: 'num' }, String(b.practitioners)))),
+        )),
+    );
+  }
+
+  $('availability-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    say($('availability-error'), '');
+    try {
+      const place = await resolvePlace($('availability-place'), $('availability-places'));
+      query = { communeCode: place.communeCode, postcode: place.postcode, radiusKm: $('availability-radius').value };
+      localStorage.setItem(PLACE, JSON.stringify({ label: $('availability-place').value, query }));
+    } catch (e) {
+      return say($('availability-error'), e.message);
+    }
+    await show();
+  });
+
+  // The last place looked at, shown again at once (a regulator watches the same territory all shift).
+  try {
+    const last = JSON.parse(localStorage.getItem(PLACE) ?? 'null');
+    if (last?.query) {
+      query = last.query;
+      $('availability-place').value = last.label;
+      if (last.query.communeCode) $('availability-places').replaceChildren(h('option', { value: last.label, dataset: { code: last.query.communeCode } }));
+      show();
+    }
+  } catch {
+    /* nothing remembered */
+  }
+  timer = setInterval(show, REFRESH_MS);
+  document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && show());
+
+  const requests = mountRequests($('regulator-requests'));
+  const finder = mountFinder($('regulator-finder'), { prefix: 'reg', onChange: () => Promise.all([show(), requests.refresh()]) });
+  return { stop: () => { clearInterval(timer); finder.stop(); } };
+}
