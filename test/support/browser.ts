@@ -29,8 +29,8 @@ export class BrowserScene {
   }
 
   /** A fresh page (its own session and local storage) at 1280×800, the screen the issue names. */
-  async page(options: { clock?: boolean } = {}): Promise<Page> {
-    const context = await this.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  async page(options: { clock?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Page> {
+    const context = await this.browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
     // Shorter than a story's timeout, so a step that never happens is named in the failure.
     context.setDefaultTimeout(8_000);
     const page = await context.newPage();

@@ -30,8 +30,13 @@ export async function mountGp(user) {
     h('option', { value: '0' }, `Aujourd’hui, ${today.toFormat('ccc d LLL')}`),
     h('option', { value: '1' }, `Demain, ${today.plus({ days: 1 }).toFormat('ccc d LLL')}`),
   );
-  // After this morning's last useful start, tomorrow is what a GP publishes.
-  if (today.hour >= 19) $('gp-day').value = '1';
+  // The evening, tomorrow's morning is what a GP publishes; during the day, the next quarter hour after a
+  // short delay (08:30 before 08:00).
+  if (today.hour >= 18) $('gp-day').value = '1';
+  else if (today.hour >= 8) {
+    const next = today.plus({ minutes: 30 }).startOf('minute');
+    $('gp-start').value = next.plus({ minutes: (15 - (next.minute % 15)) % 15 }).toFormat('HH:mm');
+  }
   $('tpl-from').value = today.toISODate();
 
   // ------------------------------------------------------------ publish

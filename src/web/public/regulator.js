@@ -62,6 +62,11 @@ export function mountRegulator() {
       const place = await resolvePlace($('availability-place'), $('availability-places'));
       query = { communeCode: place.communeCode, postcode: place.postcode, radiusKm: $('availability-radius').value };
       localStorage.setItem(PLACE, JSON.stringify({ label: $('availability-place').value, query }));
+      // The caller is usually where the regulator looks: the search below starts from there.
+      if ($('reg-place') && !$('reg-place').value) {
+        $('reg-place').value = $('availability-place').value;
+        if (place.communeCode) $('reg-places').replaceChildren(h('option', { value: $('availability-place').value, dataset: { code: place.communeCode } }));
+      }
     } catch (e) {
       return say($('availability-error'), e.message);
     }

@@ -1,0 +1,134 @@
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { BrowserScene, signIn } from '../support/browser';
+import { Harness, patient } from '../support/harness';
+import { chateaudunScene, clearChateaudun, Scene } from './territory';
+
+const ZONE = 'Europe/Paris';
+
+/** « Mes créneaux SNP »: a GP publishes, sees who is booked, withdraws, records outcomes, keeps a template. */
+describe('web: a GP manages their SNP slots', () => {
+  let h: Harness;
+  let web: BrowserScene;
+  let scene: Scene;
+
+  beforeAll(async () => {
+    h = await Harness.start();
+    web = await BrowserScene.start(h);
+    await clearChateaudun(h);
+    scene = await chateaudunScene(h);
+  });
+  afterEach(() => expect(web.errors).toEqual([]));
+  afterAll(async () => {
+    await web?.close();
+    await h?.close();
+  });
+
+  const tomorrow = () => DateTime.now().setZone(ZONE).startOf('day').plus({ days: 1 });
+
+  it('publishes four morning slots for tomorrow in a few clicks and sees them; withdraws one', async () => {
+    const page = await web.page();
+    await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
+    await page.getByLabel('Jour', { exact: true }).selectOption({ index: 1 });
+    await page.getByLabel('À partir de').fill('08:30');
+    await page.getByLabel('Nombre de créneaux').fill('4');
+    await page.getByLabel('Durée', { exact: true }).selectOption('15');
+    expect(await page.locator('#gp-preview').textContent()).toBe('4 créneaux de 15 min : 08h30, 08h45, 09h00, 09h15.');
+    await page.getByRole('button', { name: 'Publier' }).click();
+
+    await page.locator('#gp-slots-status', { hasText: '4 créneaux publiés : 08h30, 08h45, 09h00, 09h15.' }).waitFor();
+    const label = tomorrow().setLocale('fr').toFormat('cccc d LLLL');
+    const table = page.locator('#gp-slots table', { has: page.locator('caption', { hasText: label }) });
+    await table.locator('caption', { hasText: '4 créneaux' }).waitFor();
+    expect(await table.locator('tbody tr').allTextContents()).toEqual([
+      expect.stringMatching(/^08h30–08h45au cabinetlibre/),
+      expect.stringMatching(/^08h45–09h00au cabinetlibre/),
+      expect.stringMatching(/^09h00–09h15au cabinetlibre/),
+      expect.stringMatching(/^09h15–09h30au cabinetlibre/),
+    ]);
+    await web.shot(page, 'gp-published');
+
+    // What the API holds: four slots from 08:30 Paris time tomorrow (whatever the offset that day).
+    const { body } = await h.as(scene.gp.account).get(`/slots?practitionerId=${scene.gp.id}&status=free`).expect(200);
+    const starts = body.slots.map((s: any) => DateTime.fromISO(s.start, { zone: ZONE }).toFormat('yyyy-MM-dd HH:mm'));
+    const day = tomorrow().toFormat('yyyy-MM-dd');
+    expect(starts).toEqual([`${day} 08:30`, `${day} 08:45`, `${day} 09:00`, `${day} 09:15`]);
+
+    // Publishing the same again overlaps: said in the GP's terms.
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await page.locator('#gp-publish-error', { hasText: 'chevauche' }).waitFor();
+
+    await page.getByRole('button', { name: 'Retirer le créneau de 09h15' }).click();
+    await table.locator('caption', { hasText: '3 créneaux' }).waitFor();
+    const after = await h.as(scene.gp.account).get(`/slots?practitionerId=${scene.gp.id}&status=free`).expect(200);
+    expect(after.body.slots).toHaveLength(3);
+    await page.context().close();
+  });
+
+  it('shows who is booked on a slot, and records attended / no-show once it has started', async () => {
+    await clearChateaudun(h);
+    const [a, b] = await h.publish(scene.gp.account, scene.gp.id, [30, 45]);
+    const secretary = scene.secretary;
+    const first = (await h.as(secretary).post('/bookings').send({ slotId: a.id, patient: patient({ lastName: 'Bernard', firstName: 'Lucie' }), reason: 'otite' }).expect(201)).body;
+    const second = (await h.as(secretary).post('/bookings').send({ slotId: b.id, patient: patient({ lastName: 'Girard', firstName: 'Hugo' }) }).expect(201)).body;
+    // Both consultations have started by now (moved back in time: a booking cannot be made in the past).
+    await h.app.get(DataSource).query(
+      `UPDATE slot SET starts_at = starts_at - interval '60 minutes', ends_at = ends_at - interval '60 minutes' WHERE id = ANY($1::uuid[])`,
+      [[a.id, b.id]],
+    );
+
+    const page = await web.page();
+    await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
+    const lucie = page.locator('#gp-slots tbody tr', { hasText: 'BERNARD Lucie' });
+    await lucie.waitFor();
+    expect(await lucie.textContent()).toContain('Motif : otite');
+    expect(await lucie.textContent()).toContain('06 12 34 56 78');
+    await web.shot(page, 'gp-booked');
+
+    await lucie.getByRole('button', { name: /est venu/ }).click();
+    await page.locator('#gp-slots tbody tr', { hasText: 'BERNARD Lucie' }).filter({ hasText: 'venu' }).waitFor();
+    await page.locator('#gp-slots tbody tr', { hasText: 'GIRARD Hugo' }).getByRole('button', { name: /n’est pas venu/ }).click();
+    await page.locator('#gp-slots tbody tr', { hasText: 'GIRARD Hugo' }).filter({ hasText: 'non venu' }).waitFor();
+
+    expect((await h.as(scene.gp.account).get(`/bookings/${first.id}`).expect(200)).body.status).toBe('attended');
+    expect((await h.as(scene.gp.account).get(`/bookings/${second.id}`).expect(200)).body.status).toBe('no_show');
+    await page.context().close();
+  });
+
+  it('keeps a weekly template: its slots appear at once, and it can be stopped', async () => {
+    const page = await web.page();
+    await signIn(page, scene.olderOnly.account.email, 'Mes créneaux SNP');
+    await page.locator('#gp-templates .empty').waitFor();
+    for (const d of ['lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.']) await page.getByLabel(d, { exact: true }).check();
+    await page.getByLabel('De', { exact: true }).fill('18:00');
+    await page.getByLabel('À', { exact: true }).fill('19:00');
+    await page.getByLabel('Durée d’un créneau').selectOption('20');
+    await page.getByRole('button', { name: 'Enregistrer le modèle' }).click();
+    await page.locator('#gp-slots-status', { hasText: 'Modèle enregistré' }).waitFor();
+    const listed = page.locator('#gp-templates li');
+    await listed.waitFor();
+    expect(await listed.textContent()).toContain('lun. mar. mer. jeu. ven. sam. dim. de 18h00 à 19h00, créneaux de 20 min');
+    await web.shot(page, 'gp-template');
+
+    const { body } = await h.as(scene.olderOnly.account).get(`/slots?practitionerId=${scene.olderOnly.id}&status=free`).expect(200);
+    // Three slots an evening for the coming days (today's too if 18:00 is still ahead).
+    expect(body.slots.length).toBeGreaterThanOrEqual(18);
+    expect(new Set(body.slots.map((s: any) => DateTime.fromISO(s.start, { zone: ZONE }).toFormat('HH:mm')))).toEqual(new Set(['18:00', '18:20', '18:40']));
+
+    await listed.getByRole('button', { name: 'Arrêter ce modèle' }).click();
+    await page.locator('#gp-templates .empty').waitFor();
+    const after = await h.as(scene.olderOnly.account).get(`/slots?practitionerId=${scene.olderOnly.id}&status=free`).expect(200);
+    expect(after.body.slots).toHaveLength(0);
+    await page.context().close();
+  });
+
+  it('says in French what is wrong with a slot in the past', async () => {
+    const page = await web.page();
+    await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
+    await page.getByLabel('Jour', { exact: true }).selectOption({ index: 0 });
+    await page.getByLabel('À partir de').fill('00:05');
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await page.locator('#gp-publish-error', { hasText: 'est déjà passé' }).waitFor();
+    await page.context().close();
+  });
+});
