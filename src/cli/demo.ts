@@ -27,6 +27,7 @@ async function main() {
   const lines = [
     '',
     `  Service SNP prêt : ${url}`,
+    `  Page web :         ${url}/  (connectez-vous avec un compte ci-dessous)`,
     `  API documentée :   ${url}/docs`,
     `  État :             ${url}/health`,
     ...(config.SMS_WEBHOOK_URL && config.SMTP_URL ? [] : [`  Messages (SMS, e-mails) sans fournisseur : ${resolve(config.OUTBOX_DIR, 'outbox.jsonl')}`]),

@@ -33,7 +33,7 @@ describe('web: a GP manages their SNP slots', () => {
     await page.getByLabel('À partir de').fill('08:30');
     await page.getByLabel('Nombre de créneaux').fill('4');
     await page.getByLabel('Durée', { exact: true }).selectOption('15');
-    expect(await page.locator('#gp-preview').textContent()).toBe('4 créneaux de 15 min : 08h30, 08h45, 09h00, 09h15.');
+    expect(await page.locator('#gp-preview').textContent()).toBe(`4 créneaux de 15 min le ${tomorrow().setLocale('fr').toFormat('cccc d LLLL')} : 08h30, 08h45, 09h00, 09h15.`);
     await page.getByRole('button', { name: 'Publier' }).click();
 
     await page.locator('#gp-slots-status', { hasText: '4 créneaux publiés : 08h30, 08h45, 09h00, 09h15.' }).waitFor();
@@ -115,7 +115,8 @@ describe('web: a GP manages their SNP slots', () => {
     expect(body.slots.length).toBeGreaterThanOrEqual(18);
     expect(new Set(body.slots.map((s: any) => DateTime.fromISO(s.start, { zone: ZONE }).toFormat('HH:mm')))).toEqual(new Set(['18:00', '18:20', '18:40']));
 
-    await listed.getByRole('button', { name: 'Arrêter ce modèle' }).click();
+    await listed.getByRole('button', { name: /^Arrêter le modèle lun\. mar\./ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Arrêter le modèle' }).click();
     await page.locator('#gp-templates .empty').waitFor();
     const after = await h.as(scene.olderOnly.account).get(`/slots?practitionerId=${scene.olderOnly.id}&status=free`).expect(200);
     expect(after.body.slots).toHaveLength(0);

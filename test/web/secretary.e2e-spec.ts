@@ -170,7 +170,9 @@ describe('web: a secretary finds and books a slot during the call', () => {
     await page.getByRole('button', { name: 'Réserver le créneau retenu' }).click();
     await page.locator('#sec-phone-error').waitFor();
     expect(await page.getByLabel('Téléphone').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#sec-patient-error').textContent()).toMatch(/phone|téléphone/i);
+    expect(await page.locator('#sec-patient-error').textContent()).toBe('Vérifiez les champs signalés.');
+    // The API's message, without its English field name: the label above says which field.
+    expect(await page.locator('#sec-phone-error').textContent()).toMatch(/^Doit être un numéro de téléphone valide/);
     await page.context().close();
   });
 
@@ -185,7 +187,8 @@ describe('web: a secretary finds and books a slot during the call', () => {
     await page.locator('#sec-results .empty').waitFor();
     expect(await page.locator('#sec-results').textContent()).toContain('Aucun créneau libre');
     await typePatient(page, { lastName: 'Garnier', firstName: 'Paul', birthDate: '1950-09-30', phone: '06 55 44 33 22' });
-    await page.getByRole('button', { name: 'Déposer une demande pour le moteur' }).click();
+    // A double click files one request (buttons wait, and the page sends an Idempotency-Key).
+    await page.getByRole('button', { name: 'Déposer une demande pour le moteur' }).dblclick();
     await page.getByRole('heading', { name: 'Demande déposée' }).waitFor();
     expect(await page.locator('#sec-read-out').textContent()).toContain('Le moteur cherche un créneau jusqu’à');
     const row = page.locator('#secretary-requests tbody tr', { hasText: 'GARNIER Paul' });
@@ -194,10 +197,16 @@ describe('web: a secretary finds and books a slot during the call', () => {
     await web.shot(page, 'secretary-request-filed');
 
     const { body } = await h.as(scene.secretary).get('/requests?status=pending').expect(200);
+    expect(body.filter((r: any) => r.patient.lastName === 'Garnier')).toHaveLength(1);
     const filed = body.find((r: any) => r.patient.lastName === 'Garnier');
     expect(filed).toMatchObject({ modalities: ['home_visit'], location: { communeCode: '28051' } });
 
     await row.getByRole('button', { name: 'Annuler la demande de GARNIER Paul' }).click();
+    // Escape keeps it; the dialog's button cancels it.
+    await page.keyboard.press('Escape');
+    expect((await h.as(scene.secretary).get(`/requests/${filed.id}`).expect(200)).body.status).toBe('pending');
+    await row.getByRole('button', { name: 'Annuler la demande de GARNIER Paul' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Annuler la demande' }).click();
     await page.locator('#secretary-requests tbody tr', { hasText: 'GARNIER Paul' }).filter({ hasText: 'annulée' }).waitFor();
     expect((await h.as(scene.secretary).get(`/requests/${filed.id}`).expect(200)).body.status).toBe('cancelled');
     await page.context().close();

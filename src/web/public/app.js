@@ -75,7 +75,10 @@ function start() {
   }
   $('who').textContent = `${s.user.email} (${ROLE_NAMES[s.user.role] ?? s.user.role})`;
   document.title = `${document.querySelector('section[data-role]:not([hidden]) h1')?.textContent ?? 'Accueil'} — CPTS`;
-  setTimeout(() => signOut(EXPIRED), Math.min(expiresAt(s.token) - Date.now(), 2 ** 31 - 1));
+  const left = expiresAt(s.token) - Date.now();
+  setTimeout(() => signOut(EXPIRED), Math.min(left, 2 ** 31 - 1));
+  // Five minutes before, a word: the call under way can be finished before signing in again.
+  if (left > 6 * 60_000) setTimeout(() => say($('notice'), 'Votre session se termine dans 5 minutes : terminez la réservation en cours, puis reconnectez-vous.'), Math.min(left - 5 * 60_000, 2 ** 31 - 1));
   PAGES[s.user.role]?.(s.user);
 }
 
@@ -93,7 +96,16 @@ async function signIn(event) {
     return say(error, 'Le service ne répond pas : vérifiez la connexion et réessayez.');
   }
   if (!res.ok) {
-    return say(error, res.status === 401 ? 'Adresse e-mail ou mot de passe incorrect.' : res.status === 429 ? 'Trop d’essais : patientez une minute.' : 'Connexion impossible pour le moment : réessayez.');
+    return say(
+      error,
+      res.status === 401
+        ? 'Adresse e-mail ou mot de passe incorrect.'
+        : res.status === 400
+          ? 'Vérifiez l’adresse e-mail : elle doit être de la forme nom@domaine.fr.'
+          : res.status === 429
+            ? 'Trop d’essais : patientez une minute.'
+            : 'Connexion impossible pour le moment : réessayez.',
+    );
   }
   const body = await res.json();
   saveSession({ token: body.accessToken, user: { ...body.user, email } });

@@ -1,7 +1,7 @@
 // « Trouver un créneau »: search → hold (with a countdown) → patient details → book, or file a request
 // for the matching engine. Used by the secretariat and by the regulation centre.
 import {
-  api, communeAutocomplete, communeLabel, doctor, fieldError, h, instantiate, km, MODALITIES, now, paris, person, phone, resolvePlace, say, when,
+  api, communeAutocomplete, communeLabel, doctor, fieldError, h, instantiate, km, MODALITIES, now, paris, person, phone, resolvePlace, say, sequence, uuid, when,
 } from './lib.js';
 
 /** Maps the API's field names (400 details) onto the form's fields. */
@@ -12,6 +12,12 @@ const PATIENT_FIELDS = {
   'patient.phone': 'phone',
   'patient.communeCode': 'patient-place',
   reason: 'reason',
+};
+
+/** The API's field messages start with the field's name (« phone doit être… »): the form says it in French. */
+const cleaned = (message) => {
+  const text = message.replace(/^(patient\.)?[a-zA-Z]+ (?=doit|ne |est )/, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
 /**
@@ -29,6 +35,10 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
   let lastPlace = null;
   let held = null;
   let ticking;
+  /** One Idempotency-Key per held slot (booking) and per patient form (request): a retry never books twice. */
+  let requestKey = uuid();
+  const latestSearch = sequence();
+  const latestHold = sequence();
 
   if (practice) {
     k.home.hidden = false;
@@ -70,14 +80,19 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
   }
 
   async function runSearch(query) {
+    // A search after a confirmation is for the next patient: nothing of the last one stays.
+    if (!k.confirmation.hidden) clearPatient();
     lastQuery = query;
+    const fresh = latestSearch();
     k.results.setAttribute('aria-busy', 'true');
-    const started = performance.now();
     try {
       const { results } = await api('/slots/search', { query });
-      showResults(results, `${results.length === 0 ? 'Aucun créneau libre' : results.length === 1 ? '1 créneau libre' : `${results.length} créneaux libres`} dans les 24 heures, les plus proches et les plus tôt d’abord (réponse en ${Math.round(performance.now() - started)} ms).`);
+      if (!fresh()) return;
+      const count = results.length === 0 ? 'Aucun créneau libre' : results.length === 1 ? '1 créneau libre' : `${results.length} créneaux libres`;
+      showResults(results, `${count} dans les 24 heures, les plus proches et les plus tôt d’abord.`);
+      k['results-status'].textContent = `${count}.`;
     } catch (e) {
-      say(k['search-error'], e.message);
+      if (fresh()) say(k['search-error'], e.message);
     } finally {
       k.results.removeAttribute('aria-busy');
     }
@@ -118,15 +133,28 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
 
   async function hold(result) {
     say(k['search-error'], '');
+    // Already ours (a second click): nothing to ask the server.
+    if (held?.result.slot.id === result.slot.id) return (k['last-name'].value ? k.book : k['last-name']).focus();
     say(k.taken, '');
+    const fresh = latestHold();
+    let answer;
     try {
-      const answer = await api(`/slots/${result.slot.id}/hold`, { method: 'POST' });
-      held = { result, token: answer.holdToken, expiresAt: Date.parse(answer.expiresAt) };
+      answer = await api(`/slots/${result.slot.id}/hold`, { method: 'POST', withServerTime: true });
     } catch (e) {
-      if (e.status === 409) return taken('Ce créneau vient d’être pris ou retenu par quelqu’un d’autre.', null);
+      if (!fresh()) return;
+      // Someone else holds or took it; a slot held before stays ours.
+      if (e.status === 409) {
+        say(k.taken, `Ce créneau vient d’être pris ou retenu par quelqu’un d’autre${held ? ' : le créneau déjà retenu reste à vous' : ''}. Choisissez-en un autre : les informations du patient sont conservées.`);
+        k.taken.focus();
+        return;
+      }
       say(k['search-error'], e.message);
       return;
     }
+    if (!fresh()) return;
+    // The countdown runs on this computer's monotonic clock, from what the server granted (its clock, not ours).
+    const grantedMs = Date.parse(answer.body.expiresAt) - answer.serverTime;
+    held = { result, token: answer.body.holdToken, endsAt: performance.now() + grantedMs, key: uuid(), warned: false };
     for (const tr of k.results.querySelectorAll('tr[data-slot]')) tr.classList.toggle('selected', tr.dataset.slot === result.slot.id);
     k.held.textContent = `${when(result.slot.start)} avec ${doctor(result.practitioner)}, ${result.practice.name} (${km(result.distanceKm)}).`;
     k.hold.hidden = false;
@@ -139,31 +167,49 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
 
   function tick() {
     if (!held) return;
-    const left = Math.round((held.expiresAt - Date.now()) / 1000);
+    const left = Math.round((held.endsAt - performance.now()) / 1000);
     if (left <= 0) {
       k.countdown.textContent = 'La mise de côté a expiré : le créneau peut être pris par un autre. Réservez vite, ou retenez-le à nouveau.';
       k.countdown.classList.add('expired');
+      k['hold-alert'].textContent = 'La mise de côté du créneau a expiré.';
       clearInterval(ticking);
       return;
     }
     k.countdown.classList.remove('expired');
     k.countdown.textContent = `Retenu pour vous encore ${Math.floor(left / 60)} min ${String(left % 60).padStart(2, '0')} s`;
+    // The timer is not read aloud each second: one spoken warning a minute before the end.
+    if (left <= 60 && !held.warned) {
+      held.warned = true;
+      k['hold-alert'].textContent = 'Plus qu’une minute pour réserver le créneau retenu.';
+    }
   }
 
   function release() {
     held = null;
     clearInterval(ticking);
+    k['hold-alert'].textContent = '';
     k.hold.hidden = true;
     k.book.disabled = true;
+  }
+
+  function clearPatient() {
+    release();
+    k.patient.reset();
+    for (const key of Object.values(PATIENT_FIELDS)) fieldError(k[key], '');
+    say(k['patient-error'], '');
+    k.confirmation.hidden = true;
+    requestKey = uuid();
   }
 
   /** Someone else took the slot: say so, show the alternatives (or search again); what was typed stays. */
   async function taken(message, alternatives) {
     release();
     say(k.taken, `${message} Choisissez un autre créneau ci-dessous : les informations du patient sont conservées.`);
-    if (alternatives) showResults(alternatives, alternatives.length === 1 ? '1 autre créneau libre proposé.' : `${alternatives.length} autres créneaux libres proposés.`);
-    else if (lastQuery) await runSearch(lastQuery);
+    if (alternatives) {
+      showResults(alternatives, alternatives.length === 0 ? 'Aucun autre créneau libre à proposer.' : alternatives.length === 1 ? '1 autre créneau libre proposé.' : `${alternatives.length} autres créneaux libres proposés.`);
+    } else if (lastQuery) await runSearch(lastQuery);
     k.taken.scrollIntoView({ block: 'nearest' });
+    k.taken.focus();
   }
 
   // ------------------------------------------------------------ patient, booking, request
@@ -214,7 +260,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     for (const d of error.details ?? []) {
       const key = PATIENT_FIELDS[d.field];
       if (!key) continue;
-      fieldError(k[key], d.messages.join(' ; '));
+      fieldError(k[key], d.messages.map(cleaned).join(' ; '));
       first ??= k[key];
     }
     first?.focus();
@@ -230,19 +276,39 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     } catch (e) {
       return say(k['patient-error'], e.message);
     }
-    k.book.disabled = true;
+    busy(true);
     try {
-      const booking = await api('/bookings', { method: 'POST', body: { slotId: held.result.slot.id, holdToken: held.token, ...body } });
+      const booking = await api('/bookings', {
+        method: 'POST',
+        body: { slotId: held.result.slot.id, holdToken: held.token, ...body },
+        headers: { 'Idempotency-Key': held.key },
+      });
       release();
       confirmBooking(booking);
       onChange();
     } catch (e) {
-      k.book.disabled = !held;
       if (e.status === 409 && e.code === 'slot_unavailable') return taken('Ce créneau vient d’être pris par quelqu’un d’autre.', e.alternatives ?? null);
-      say(k['patient-error'], e.message);
-      if (e.status === 400) showFieldErrors(e);
+      failed(e);
+    } finally {
+      busy(false);
     }
   });
+
+  /** Both buttons wait while one call is under way: a double click books or files once. */
+  function busy(on) {
+    k.file.disabled = on;
+    k.book.disabled = on || !held;
+  }
+
+  function failed(e) {
+    if (e.status === 400 && e.details?.some((d) => PATIENT_FIELDS[d.field])) {
+      say(k['patient-error'], 'Vérifiez les champs signalés.');
+      showFieldErrors(e);
+      return;
+    }
+    say(k['patient-error'], e.message);
+    k['patient-error'].focus();
+  }
 
   k.file.addEventListener('click', async () => {
     say(k['patient-error'], '');
@@ -255,26 +321,32 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     } catch (e) {
       return say(k['patient-error'], e.message);
     }
+    busy(true);
     try {
       const filed = await api('/requests', {
         method: 'POST',
-        body: { patient: body.patient, location: { communeCode }, modalities: k.modality.value ? [k.modality.value] : undefined },
+        body: { patient: body.patient, reason: body.reason, location: { communeCode }, modalities: k.modality.value ? [k.modality.value] : undefined },
+        headers: { 'Idempotency-Key': requestKey },
       });
       release();
       confirmRequest(filed);
       onChange();
     } catch (e) {
-      say(k['patient-error'], e.message);
-      if (e.status === 400) showFieldErrors(e);
+      failed(e);
+    } finally {
+      busy(false);
     }
   });
 
   function confirmBooking(b) {
     const p = b.patient ?? {};
     k['confirmation-title'].textContent = 'Rendez-vous confirmé';
-    k['read-out'].textContent =
-      `À lire au patient : rendez-vous ${when(b.slot.start)} avec ${doctor(b.practitioner)}, ${b.practice.name}, ${b.practice.address}. ` +
-      `Téléphone du cabinet : ${phone(b.practice.phone)}.`;
+    const where = b.slot.modality === 'home_visit'
+      ? `visite à domicile ${when(b.slot.start)} par ${doctor(b.practitioner)} (${b.practice.name})`
+      : b.slot.modality === 'teleconsultation'
+        ? `téléconsultation ${when(b.slot.start)} avec ${doctor(b.practitioner)} (${b.practice.name}), le cabinet envoie le lien`
+        : `rendez-vous ${when(b.slot.start)} avec ${doctor(b.practitioner)}, ${b.practice.name}, ${b.practice.address}`;
+    k['read-out'].textContent = `À lire au patient : ${where}. Téléphone du cabinet : ${phone(b.practice.phone)}.`;
     k['confirmation-details'].replaceChildren(
       ...details([
         ['Patient', person(p)],
@@ -282,7 +354,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
         ['Modalité', MODALITIES[b.slot.modality] ?? b.slot.modality],
         ['Médecin', doctor(b.practitioner)],
         ['Cabinet', b.practice.name],
-        ['Adresse', b.practice.address],
+        ['Adresse du cabinet', b.practice.address],
         ['Téléphone', phone(b.practice.phone)],
       ]),
     );
@@ -308,11 +380,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
   }
 
   k.again.addEventListener('click', () => {
-    release();
-    k.patient.reset();
-    for (const key of Object.values(PATIENT_FIELDS)) fieldError(k[key], '');
-    say(k['patient-error'], '');
-    k.confirmation.hidden = true;
+    clearPatient();
     k['patient-card'].hidden = true;
     k.search.reset();
     lastQuery = lastPlace = null;

@@ -1,7 +1,7 @@
 // « Mes créneaux SNP »: publish today's or tomorrow's slots in a few clicks, the weekly template,
 // who is booked on each slot, withdraw a free slot, record attended / no-show.
-import { $, api, dayBounds, h, MODALITIES, now, person, phone, say, time, ZONE, DateTime } from './lib.js';
-import { confirmCancel } from './lists.js';
+import { $, api, dayBounds, h, MODALITIES, now, person, phone, say, sequence, time, ZONE, DateTime } from './lib.js';
+import { confirmCancel, confirmDialog, renderer } from './lists.js';
 
 const WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
 const SLOT_STATUS = { free: 'libre', held: 'en cours de réservation', booked: 'réservé', cancelled: 'retiré' };
@@ -26,13 +26,23 @@ export async function mountGp(user) {
     select.replaceChildren(...practitioner.modalities.map((m) => h('option', { value: m }, MODALITIES[m] ?? m)));
   }
   const today = now();
-  $('gp-day').replaceChildren(
-    h('option', { value: '0' }, `Aujourd’hui, ${today.toFormat('ccc d LLL')}`),
-    h('option', { value: '1' }, `Demain, ${today.plus({ days: 1 }).toFormat('ccc d LLL')}`),
-  );
+  /** The options carry the Paris date itself: a page left open past midnight publishes on the day it shows. */
+  function dayOptions() {
+    const d = now();
+    const chosen = $('gp-day').value;
+    if ($('gp-day').options[0]?.value === d.toISODate()) return;
+    $('gp-day').replaceChildren(
+      h('option', { value: d.toISODate() }, `Aujourd’hui, ${d.toFormat('ccc d LLL')}`),
+      h('option', { value: d.plus({ days: 1 }).toISODate() }, `Demain, ${d.plus({ days: 1 }).toFormat('ccc d LLL')}`),
+    );
+    // The day chosen stays chosen (yesterday's « demain » is today's « aujourd’hui »).
+    if (chosen && chosen >= d.toISODate()) $('gp-day').value = chosen;
+    preview();
+  }
+  dayOptions();
   // The evening, tomorrow's morning is what a GP publishes; during the day, the next quarter hour after a
   // short delay (08:30 before 08:00).
-  if (today.hour >= 18) $('gp-day').value = '1';
+  if (today.hour >= 18) $('gp-day').selectedIndex = 1;
   else if (today.hour >= 8) {
     const next = today.plus({ minutes: 30 }).startOf('minute');
     $('gp-start').value = next.plus({ minutes: (15 - (next.minute % 15)) % 15 }).toFormat('HH:mm');
@@ -48,7 +58,7 @@ export async function mountGp(user) {
     const minutes = Number($('gp-minutes').value);
     if (!Number.isInteger(hh) || !Number.isInteger(mm)) throw new Error('Indiquez l’heure du premier créneau (hh:mm).');
     if (!Number.isInteger(count) || count < 1 || count > 40) throw new Error('Le nombre de créneaux va de 1 à 40.');
-    const day = now().startOf('day').plus({ days: Number($('gp-day').value) });
+    const day = DateTime.fromISO($('gp-day').value, { zone: ZONE });
     const first = DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour: hh, minute: mm }, { zone: ZONE });
     return Array.from({ length: count }, (_, i) => {
       const start = first.plus({ minutes: i * minutes });
@@ -59,7 +69,7 @@ export async function mountGp(user) {
   function preview() {
     try {
       const slots = planned();
-      $('gp-preview').textContent = `${slots.length} créneau${slots.length > 1 ? 'x' : ''} de ${$('gp-minutes').value} min : ${slots.map((s) => s.start.toFormat("HH'h'mm")).join(', ')}.`;
+      $('gp-preview').textContent = `${slots.length} créneau${slots.length > 1 ? 'x' : ''} de ${$('gp-minutes').value} min le ${slots[0].start.setLocale('fr').toFormat('cccc d LLLL')} : ${slots.map((s) => s.start.toFormat("HH'h'mm")).join(', ')}.`;
     } catch (e) {
       $('gp-preview').textContent = e.message;
     }
@@ -78,6 +88,8 @@ export async function mountGp(user) {
       return say(error, e.message);
     }
     if (slots[0].start <= DateTime.now()) return say(error, `Le premier créneau (${slots[0].start.toFormat("HH'h'mm")}) est déjà passé : choisissez une heure plus tardive, ou demain.`);
+    const button = event.submitter ?? $('gp-publish').querySelector('button[type="submit"]');
+    button.disabled = true;
     try {
       const { slots: made } = await api('/slots', {
         method: 'POST',
@@ -87,22 +99,30 @@ export async function mountGp(user) {
       await refreshSlots();
     } catch (e) {
       say(error, e.code === 'slot_overlap' ? 'Un de ces créneaux chevauche un créneau déjà publié : changez l’heure de début ou le nombre.' : e.message);
+    } finally {
+      button.disabled = false;
     }
   });
 
   // ------------------------------------------------------------ slots of today and tomorrow
 
+  const latestSlots = sequence();
+  const showSlots = renderer(({ slots, bookings }) => renderSlots(slots, new Map(bookings.map((b) => [b.slot.id, b]))));
   async function refreshSlots() {
+    const fresh = latestSlots();
     try {
       const range = dayBounds(0, 2);
       const [{ slots }, { bookings }] = await Promise.all([
         api('/slots', { query: { practitionerId: practitioner.id, ...range } }),
         api('/bookings', { query: range }),
       ]);
-      const bySlot = new Map(bookings.filter((b) => b.status !== 'cancelled').map((b) => [b.slot.id, b]));
-      renderSlots(slots.filter((s) => s.status !== 'cancelled'), bySlot);
+      if (!fresh()) return;
+      // Past slots change state on their own (a « Venu » button appears): part of what is compared.
+      const started = slots.filter((s) => Date.parse(s.start) <= Date.now()).length;
+      showSlots({ slots: slots.filter((s) => s.status !== 'cancelled'), bookings: bookings.filter((b) => b.status !== 'cancelled'), started });
+      dayOptions();
     } catch (e) {
-      say(status, e.message);
+      if (fresh()) say(status, e.message);
     }
   }
 
@@ -112,7 +132,7 @@ export async function mountGp(user) {
       box.replaceChildren(h('p', { class: 'empty' }, 'Aucun créneau SNP publié aujourd’hui ni demain.'));
       return;
     }
-    const days = Map.groupBy ? Map.groupBy(slots, (s) => DateTime.fromISO(s.start, { zone: ZONE }).toISODate()) : groupBy(slots);
+    const days = groupBy(slots);
     box.replaceChildren(
       ...[...days].map(([iso, list]) => {
         const label = DateTime.fromISO(iso, { zone: ZONE }).setLocale('fr').toFormat('cccc d LLLL');
@@ -158,6 +178,7 @@ export async function mountGp(user) {
       say(status, e.message);
     }
     await refreshSlots();
+    status.focus();
   }
 
   async function outcome(b, value) {
@@ -168,6 +189,7 @@ export async function mountGp(user) {
       say(status, e.message);
     }
     await refreshSlots();
+    status.focus();
   }
 
   async function cancel(b) {
@@ -180,6 +202,7 @@ export async function mountGp(user) {
       say(status, e.message);
     }
     await refreshSlots();
+    status.focus();
   }
 
   // ------------------------------------------------------------ weekly template
@@ -192,10 +215,9 @@ export async function mountGp(user) {
         templates.length
           ? h('ul', { class: 'templates' }, templates.map((t) =>
             h('li', {},
-              h('span', {}, `${t.weekdays.map((d) => WEEKDAYS[d]).join(' ')} de ${t.startTime.replace(':', 'h')} à ${t.endTime.replace(':', 'h')}, créneaux de ${t.slotMinutes} min, ${MODALITIES[t.modality] ?? t.modality}`,
-                t.validUntil ? `, jusqu’au ${DateTime.fromISO(t.validUntil).setLocale('fr').toFormat('d LLLL yyyy')}` : ''),
+              h('span', {}, describe(t)),
               ' ',
-              h('button', { type: 'button', class: 'secondary', onclick: () => endTemplate(t) }, 'Arrêter ce modèle'))))
+              h('button', { type: 'button', class: 'secondary', 'aria-label': `Arrêter le modèle ${describe(t)}`, onclick: () => endTemplate(t) }, 'Arrêter ce modèle'))))
           : h('p', { class: 'empty' }, 'Aucun modèle : les créneaux se publient jour par jour.'),
       );
     } catch (e) {
@@ -204,6 +226,14 @@ export async function mountGp(user) {
   }
 
   async function endTemplate(t) {
+    const ok = await confirmDialog({
+      title: 'Arrêter le modèle',
+      what: `${describe(t)}. Ses créneaux libres à venir seront retirés ; les rendez-vous déjà pris restent.`,
+      confirm: 'Arrêter le modèle',
+      keep: 'Garder le modèle',
+      reason: false,
+    });
+    if (ok === null) return;
     try {
       await api(`/slot-templates/${t.id}`, { method: 'DELETE' });
       say(status, 'Modèle arrêté : ses créneaux libres à venir sont retirés, les rendez-vous pris restent.');
@@ -211,6 +241,7 @@ export async function mountGp(user) {
       say($('gp-template-error'), e.message);
     }
     await Promise.all([refreshTemplates(), refreshSlots()]);
+    status.focus();
   }
 
   $('gp-template').addEventListener('submit', async (event) => {
@@ -222,6 +253,8 @@ export async function mountGp(user) {
     if (!$('tpl-start').value || !$('tpl-end').value) return say(error, 'Indiquez l’heure de début et de fin.');
     if ($('tpl-end').value <= $('tpl-start').value) return say(error, 'L’heure de fin doit être après l’heure de début.');
     if (!$('tpl-from').value) return say(error, 'Indiquez à partir de quel jour le modèle s’applique.');
+    const button = event.submitter ?? $('gp-template').querySelector('button[type="submit"]');
+    button.disabled = true;
     try {
       const { generated } = await api('/slot-templates', {
         method: 'POST',
@@ -239,6 +272,8 @@ export async function mountGp(user) {
       say(status, `Modèle enregistré : ${generated} créneau${generated > 1 ? 'x' : ''} créé${generated > 1 ? 's' : ''} pour les prochains jours, puis chaque nuit.`);
     } catch (e) {
       say(error, e.message);
+    } finally {
+      button.disabled = false;
     }
     await Promise.all([refreshTemplates(), refreshSlots()]);
   });
@@ -246,6 +281,12 @@ export async function mountGp(user) {
   await Promise.all([refreshSlots(), refreshTemplates()]);
   const timer = setInterval(refreshSlots, 30_000);
   return { stop: () => clearInterval(timer) };
+}
+
+/** « lun. mar. de 08h30 à 09h30, créneaux de 15 min, au cabinet[, jusqu’au …] ». */
+function describe(t) {
+  return `${t.weekdays.map((d) => WEEKDAYS[d]).join(' ')} de ${t.startTime.replace(':', 'h')} à ${t.endTime.replace(':', 'h')}, créneaux de ${t.slotMinutes} min, ${MODALITIES[t.modality] ?? t.modality}` +
+    (t.validUntil ? `, jusqu’au ${DateTime.fromISO(t.validUntil).setLocale('fr').toFormat('d LLLL yyyy')}` : '');
 }
 
 function groupBy(slots) {

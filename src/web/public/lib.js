@@ -46,7 +46,7 @@ const OFFLINE = 'Le service ne répond pas : vérifiez la connexion et réessaye
  * Calls the API with the session's token and answers the parsed body; throws an ApiError (with the
  * server's French message) otherwise. A 401 ends the session.
  */
-export async function api(path, { method = 'GET', body, query, accept } = {}) {
+export async function api(path, { method = 'GET', body, query, accept, headers = {}, withServerTime = false } = {}) {
   const s = session();
   const qs = query ? `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''))}` : '';
   let res;
@@ -57,6 +57,7 @@ export async function api(path, { method = 'GET', body, query, accept } = {}) {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(accept ? { accept } : {}),
         ...(s ? { authorization: `Bearer ${s.token}` } : {}),
+        ...headers,
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
@@ -80,7 +81,27 @@ export async function api(path, { method = 'GET', body, query, accept } = {}) {
     if (res.status >= 500) throw new ApiError(res.status, { message: parsed?.message ?? 'Le service a rencontré une erreur : réessayez dans un instant.' });
     throw new ApiError(res.status, parsed);
   }
-  return parsed;
+  // The server's clock (its Date header), for countdowns that must not trust the workstation's clock.
+  return withServerTime ? { body: parsed, serverTime: Date.parse(res.headers.get('date') ?? '') || Date.now() } : parsed;
+}
+
+/** A random UUID, also on a plain-http intranet address (where crypto.randomUUID does not exist). */
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Answers only the latest of overlapping calls: `const fresh = latest(); … if (!fresh()) return;`. */
+export function sequence() {
+  let n = 0;
+  return () => {
+    const mine = ++n;
+    return () => mine === n;
+  };
 }
 
 // ---------------------------------------------------------------- DOM
@@ -172,7 +193,8 @@ export function phone(e164) {
 
 export const MODALITIES = { in_person: 'au cabinet', home_visit: 'visite à domicile', teleconsultation: 'téléconsultation' };
 export const ROLE_NAMES = { secretary: 'secrétariat', gp: 'médecin', regulator: 'régulation', coordinator: 'coordination', admin: 'administration' };
-export const doctor = (p) => (p.profession === 'general_practitioner' || !p.profession ? `Dr ${p.firstName} ${p.lastName}` : `${p.firstName} ${p.lastName}`);
+const DOCTORS = ['general_practitioner', 'pediatrician'];
+export const doctor = (p) => (DOCTORS.includes(p.profession) || !p.profession ? `Dr ${p.firstName} ${p.lastName}` : `${p.firstName} ${p.lastName}`);
 export const person = (p) => (p ? `${p.lastName?.toUpperCase() ?? ''} ${p.firstName ?? ''}`.trim() : '');
 
 /** Start and end of a Paris day, `offset` days from today, as ISO instants. */

@@ -1,33 +1,58 @@
 // The day's bookings (made or received) and the requests filed, with cancel: secretariat and regulation.
-import { $, api, dayBounds, doctor, h, person, say, time, when } from './lib.js';
+import { $, api, dayBounds, doctor, h, person, say, sequence, time, when } from './lib.js';
 
 const BOOKING_STATUS = { confirmed: 'confirmé', attended: 'venu', no_show: 'non venu', cancelled: 'annulé' };
 const REQUEST_STATUS = { pending: 'en attente', matched: 'réservé', unmatched: 'sans créneau', cancelled: 'annulée' };
 
-/** Asks for a confirmation (and an optional reason) in the page's dialog; answers the reason, or null. */
-export function confirmCancel(what) {
+/**
+ * Asks for a confirmation in the page's dialog; answers the reason typed (cancellations), '' when
+ * no reason is asked, or null when the user keeps things as they are (button or Escape).
+ */
+export function confirmDialog({ title = 'Annuler le rendez-vous', what, confirm = 'Confirmer l’annulation', keep = 'Garder le rendez-vous', reason = true }) {
   const dialog = $('cancel-dialog');
+  $('cancel-title').textContent = title;
   $('cancel-what').textContent = what;
+  $('cancel-confirm').textContent = confirm;
+  $('cancel-keep').textContent = keep;
+  $('cancel-reason-field').hidden = !reason;
   $('cancel-reason').value = '';
+  // Escape closes without a button: returnValue must not keep the last confirmation.
+  dialog.returnValue = '';
   dialog.showModal();
   return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm' ? $('cancel-reason').value.trim() : null), { once: true });
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm' ? (reason ? $('cancel-reason').value.trim() : '') : null), { once: true });
   });
+}
+
+export const confirmCancel = (what) => confirmDialog({ what });
+
+/** Renders only when what is shown changed, so a periodic refresh does not take the keyboard focus away. */
+export function renderer(render) {
+  let last;
+  return (data, force = false) => {
+    const key = JSON.stringify(data);
+    if (!force && key === last) return;
+    last = key;
+    render(data);
+  };
 }
 
 /** « Rendez-vous du jour »: today's bookings of the user's side (GET /bookings), cancellable. */
 export function mountBookings(container, { user, title = 'Rendez-vous d’aujourd’hui et de demain' }) {
-  const status = h('p', { class: 'small', role: 'status', 'aria-live': 'polite' });
+  const status = h('p', { class: 'small', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
   const body = h('div');
   const id = `bookings-${Math.random().toString(36).slice(2, 8)}`;
   container.replaceChildren(h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, title), status, body));
+  const latest = sequence();
+  const show = renderer((bookings) => render(bookings));
 
   async function refresh() {
+    const fresh = latest();
     try {
       const { bookings } = await api('/bookings', { query: dayBounds(0, 2) });
-      render(bookings);
+      if (fresh()) show(bookings);
     } catch (e) {
-      say(status, e.message);
+      if (fresh()) say(status, e.message);
     }
   }
 
@@ -71,6 +96,8 @@ export function mountBookings(container, { user, title = 'Rendez-vous d’aujour
       say(status, e.message);
     }
     await refresh();
+    // The row's button is gone: the focus goes to what happened.
+    status.focus();
   }
 
   refresh();
@@ -79,18 +106,21 @@ export function mountBookings(container, { user, title = 'Rendez-vous d’aujour
 
 /** « Demandes déposées »: the requests filed by the user's side (GET /requests), the pending ones cancellable. */
 export function mountRequests(container) {
-  const status = h('p', { class: 'small', role: 'status', 'aria-live': 'polite' });
+  const status = h('p', { class: 'small', role: 'status', 'aria-live': 'polite', tabindex: '-1' });
   const body = h('div');
   const id = `requests-${Math.random().toString(36).slice(2, 8)}`;
   container.replaceChildren(h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id }, 'Demandes déposées pour le moteur'), status, body));
+  const latest = sequence();
+  const show = renderer((requests) => render(requests));
 
   async function refresh() {
+    const fresh = latest();
     try {
       const requests = await api('/requests');
       const recent = requests.filter((r) => r.status === 'pending' || Date.parse(r.createdAt) > Date.now() - 36 * 3600_000).slice(0, 50);
-      render(recent);
+      if (fresh()) show(recent);
     } catch (e) {
-      say(status, e.message);
+      if (fresh()) say(status, e.message);
     }
   }
 
@@ -119,6 +149,8 @@ export function mountRequests(container) {
   }
 
   async function cancel(r) {
+    const ok = await confirmDialog({ title: 'Annuler la demande', what: `Demande pour ${person(r.patient)} : le moteur ne cherchera plus de créneau.`, confirm: 'Annuler la demande', keep: 'Garder la demande', reason: false });
+    if (ok === null) return;
     try {
       await api(`/requests/${r.id}/cancel`, { method: 'POST', body: {} });
       say(status, `Demande de ${person(r.patient)} annulée.`);
@@ -126,6 +158,7 @@ export function mountRequests(container) {
       say(status, e.message);
     }
     await refresh();
+    status.focus();
   }
 
   refresh();

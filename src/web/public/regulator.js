@@ -1,6 +1,6 @@
 // « Disponibilités »: free slots around a place per commune (nearest first) and per hour, refreshed
 // automatically; below, the same search → hold → book flow as the secretariat.
-import { $, api, communeAutocomplete, h, km, resolvePlace, say, time, when } from './lib.js';
+import { $, api, communeAutocomplete, day, h, km, now, resolvePlace, say, sequence, time, when } from './lib.js';
 import { mountFinder } from './finder.js';
 import { mountRequests } from './lists.js';
 
@@ -11,16 +11,20 @@ export function mountRegulator() {
   communeAutocomplete($('availability-place'), $('availability-places'));
   let query = null;
   let timer;
+  const latest = sequence();
 
   async function show() {
     if (!query) return;
+    // A late answer for a place no longer watched never overwrites the current one.
+    const fresh = latest();
     try {
       const a = await api('/availability', { query });
+      if (!fresh()) return;
       render(a);
       say($('availability-error'), '');
-      $('availability-updated').textContent = `Mis à jour à ${new Date().toLocaleTimeString('fr-FR')} ; actualisation automatique toutes les ${REFRESH_MS / 1000} secondes.`;
+      $('availability-updated').textContent = `Mis à jour à ${now().toFormat('HH:mm:ss')} ; actualisation automatique toutes les ${REFRESH_MS / 1000} secondes.`;
     } catch (e) {
-      say($('availability-error'), e.message);
+      if (fresh()) say($('availability-error'), e.message);
     }
   }
 
@@ -48,7 +52,8 @@ export function mountRegulator() {
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Heure'), h('th', { scope: 'col' }, 'Créneaux libres'), h('th', { scope: 'col', class: 'num' }, 'Médecins'))),
         h('tbody', {}, a.buckets.filter((b) => b.freeSlots > 0).map((b) =>
           h('tr', {},
-            h('th', { scope: 'row' }, `${time(b.start)}`),
+            // The window runs over two days: tomorrow's hours say so.
+            h('th', { scope: 'row' }, day(b.start) === 'aujourd’hui' ? time(b.start) : `${day(b.start)} ${time(b.start)}`),
             h('td', {}, h('span', { class: 'meter', style: `width:${Math.round((b.freeSlots / max) * 8)}rem`, 'aria-hidden': 'true' }), ` ${b.freeSlots}`),
             h('td', { class: 'num' }, String(b.practitioners)))),
         )),
