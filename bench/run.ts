@@ -3,6 +3,7 @@
  * territory (3,000 practices, 30,000 practitioners, 300,000 slots over 7 days) in database snp_bench.
  *
  *   search   p50/p95 of GET /slots/search through HTTP vs the same SQL (SEARCH_SQL) run directly
+ *   web      « Chercher » → rows on the secretary's page in Chromium vs the same search fetched raw by the page
  *   booking  POST /bookings/s with 64 concurrent clients vs pgbench -N TPS (64 clients) on the same
  *            database, then a check that no slot holds two live bookings
  *
@@ -26,6 +27,7 @@ import { HttpClient } from './http-client';
 import { benchMatching, matchingIntegrity, median } from './matching';
 import { benchNotifications } from './notifications';
 import { seedTerritory } from './seed';
+import { benchWeb, placeCommunes } from './web';
 import { elapsedMs, LatencySummary, ms, prng, ratio, summarize } from './stats';
 
 const run = promisify(execFile);
@@ -49,6 +51,7 @@ const MATCHING_SECONDS = Number(process.env.BENCH_MATCHING_SECONDS ?? 10);
 const MATCHING_CONCURRENCY = Number(process.env.MATCHING_CONCURRENCY ?? 8);
 const MATCHING_BASELINE_CLIENTS = 32;
 const AVAILABILITY_REQUESTS = Number(process.env.BENCH_AVAILABILITY_REQUESTS ?? 500);
+const WEB_SEARCHES = Number(process.env.BENCH_WEB_SEARCHES ?? 300);
 const NOTIFY_MESSAGES = Number(process.env.BENCH_NOTIFY_MESSAGES ?? 5000);
 const NOTIFY_CONCURRENCY = Number(process.env.NOTIFY_CONCURRENCY ?? 32);
 const ADMIN = { email: 'bench-admin@bench.snp.local', password: 'bench-admin-password' };
@@ -280,7 +283,7 @@ class Pgbench {
 }
 
 /** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,availability,booking,matching,notifications').split(',').map((x) => x.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,availability,web,booking,matching,notifications').split(',').map((x) => x.trim()));
 
 /**
  * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
@@ -348,6 +351,23 @@ async function availabilityPhase(http: HttpClient, pool: Pool, token: string, ce
   log(`SQL    ${[q.p50, q.p95, q.p99, q.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
   log(`ratio HTTP/SQL: p50 ${ratio(h.p50, q.p50).toFixed(2)}×, p95 ${ratio(h.p95, q.p95).toFixed(2)}×`);
   return { availability: { http: h, sql: q, ratioP95: ratio(h.p95, q.p95) } };
+}
+
+/** The secretary's page in Chromium: « Chercher » → rows on the page, vs the same search fetched raw by the page. */
+async function webPhase(pool: Pool, port: number, centres: { lat: number; lon: number }[]) {
+  log(`\n## Web: « Chercher » on the secretary's page in Chromium until the slots are on the page, vs the same GET fetched raw by the page`);
+  const codes = await placeCommunes(pool, centres, 40);
+  const web = await benchWeb(`http://127.0.0.1:${port}`, { email: 'secretariat0@bench.snp.local', password: PASSWORD }, codes, WEB_SEARCHES);
+  if (!web) {
+    log('skipped: no Chromium (bash scripts/browser.sh installs it)');
+    return {};
+  }
+  log(`searches: ${web.searches}, mean rows shown: ${web.meanRows.toFixed(1)}`);
+  log(`            p50        p95        p99        mean`);
+  log(`page   ${[web.page.p50, web.page.p95, web.page.p99, web.page.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+  log(`raw    ${[web.raw.p50, web.raw.p95, web.raw.p99, web.raw.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
+  log(`ratio page/raw: p50 ${ratio(web.page.p50, web.raw.p50).toFixed(2)}×, p95 ${web.ratioP95.toFixed(2)}×; target « under a second » at p95: ${verdict(web.page.p95 < 1000)}`);
+  return { web };
 }
 
 async function searchPhase(http: HttpClient, pool: Pool, token: string, centres: { lat: number; lon: number }[]) {
@@ -497,6 +517,7 @@ async function main() {
       if (created.status !== 201) throw new Error(`create regulator: ${created.status} ${JSON.stringify(created.body)}`);
       Object.assign(phases, await availabilityPhase(http, pool, await login(http, 'regulation@bench.snp.local', PASSWORD), territory.centres));
     }
+    if (PHASES.has('web')) Object.assign(phases, await webPhase(pool, port, territory.centres));
     let bookingsPerSecond: number | undefined;
     if (PHASES.has('booking')) {
       const b = await bookingPhase(http, pool, pgbench, secretaries);
