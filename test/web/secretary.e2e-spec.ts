@@ -48,6 +48,10 @@ describe('web: a secretary finds and books a slot during the call', () => {
 
     const page = await web.page();
     await signIn(page, scene.secretary.email, 'Trouver un créneau');
+    // Suggestions from the official commune list as the secretary types.
+    await page.getByLabel('Commune ou code postal du patient').pressSequentially('Châteaud');
+    await page.locator('#sec-places option[value="Châteaudun (28200)"]').waitFor({ state: 'attached' });
+    expect(await page.locator('#sec-places option[value="Châteaudun (28200)"]').getAttribute('data-code')).toBe('28088');
     await searchNearChateaudun(page, '8', 'mois');
     await web.shot(page, 'secretary-results');
 
@@ -103,7 +107,7 @@ describe('web: a secretary finds and books a slot during the call', () => {
 
   it('when someone took the slot meanwhile, says so, offers the alternatives and keeps what was typed', async () => {
     await clearChateaudun(h);
-    const [first, second] = await h.publish(scene.gp.account, scene.gp.id, [120, 135]);
+    const [first, second, third] = await h.publish(scene.gp.account, scene.gp.id, [120, 135, 150]);
 
     const page = await web.page();
     await signIn(page, scene.secretary.email, 'Trouver un créneau');
@@ -134,20 +138,27 @@ describe('web: a secretary finds and books a slot during the call', () => {
     expect(await page.getByRole('button', { name: 'Réserver le créneau retenu' }).isDisabled()).toBe(true);
     await web.shot(page, 'secretary-slot-taken');
 
-    // One click on an alternative, one on « Réserver »: nothing to type again.
+    // The regulation holds the next one first: « Retenir » says so, and still nothing typed is lost.
+    await h.as(regulator).post(`/slots/${second.id}/hold`).expect(201);
     await resultRows(page).filter({ hasText: parisTime(second.start) }).getByRole('button', { name: /^Retenir/ }).click();
+    await warning.filter({ hasText: 'pris ou retenu par quelqu’un d’autre' }).waitFor();
+    expect(await page.getByLabel('Nom', { exact: true }).inputValue()).toBe(typed.lastName);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('sec-taken');
+
+    // One click on an alternative, one on « Réserver »: nothing to type again.
+    await resultRows(page).filter({ hasText: parisTime(third.start) }).getByRole('button', { name: /^Retenir/ }).click();
     await page.getByRole('timer').filter({ hasText: 'Retenu' }).waitFor();
     await page.getByRole('button', { name: 'Réserver le créneau retenu' }).click();
     await page.getByRole('heading', { name: 'Rendez-vous confirmé' }).waitFor();
-    expect(await page.locator('#sec-read-out').textContent()).toContain(`à ${parisTime(second.start)}`);
+    expect(await page.locator('#sec-read-out').textContent()).toContain(`à ${parisTime(third.start)}`);
     const { body } = await h.as(scene.secretary).get('/bookings').expect(200);
-    expect(body.bookings.find((b: any) => b.slot.id === second.id)).toMatchObject({ patient: { lastName: 'Lefèvre', firstName: 'Inès' }, reason: 'fièvre depuis hier' });
+    expect(body.bookings.find((b: any) => b.slot.id === third.id)).toMatchObject({ patient: { lastName: 'Lefèvre', firstName: 'Inès' }, reason: 'fièvre depuis hier' });
     await page.context().close();
   });
 
   it('says what to fix in the patient’s details, in French, next to each field', async () => {
     await clearChateaudun(h);
-    await h.publish(scene.gp.account, scene.gp.id, [150]);
+    await h.publish(scene.gp.account, scene.gp.id, [170]);
     const page = await web.page();
     await signIn(page, scene.secretary.email, 'Trouver un créneau');
     await searchNearChateaudun(page, '40', 'ans');
