@@ -123,6 +123,34 @@ describe('web: a GP manages their SNP slots', () => {
     await page.context().close();
   });
 
+  it.each([
+    // Years ahead, so that the server always refuses them (more than 3 months away): nothing is created.
+    ['spring', '2030-03-30T20:00:00+01:00', 'Demain, dim. 31 mars', 'dimanche 31 mars', '2030-03-31', '+02:00'],
+    ['autumn', '2030-10-26T20:00:00+02:00', 'Demain, dim. 27 oct.', 'dimanche 27 octobre', '2030-10-27', '+01:00'],
+  ])('computes Paris times on the %s DST Sunday', async (_season, evening, option, dayName, day, offset) => {
+    const page = await web.page({ clock: true });
+    await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
+    // The browser's clock moves to the Saturday evening; the next refresh relabels the days.
+    await page.clock.setSystemTime(new Date(evening));
+    await page.clock.fastForward(31_000);
+    await page.getByLabel('Jour', { exact: true }).locator('option', { hasText: option }).waitFor({ state: 'attached' });
+    await page.getByLabel('Jour', { exact: true }).selectOption({ label: option });
+    await page.getByLabel('À partir de').fill('08:30');
+    await page.getByLabel('Nombre de créneaux').fill('4');
+    await page.getByLabel('Durée', { exact: true }).selectOption('15');
+    expect(await page.locator('#gp-preview').textContent()).toBe(`4 créneaux de 15 min le ${dayName} : 08h30, 08h45, 09h00, 09h15.`);
+
+    // What the page sends: Paris wall-clock times with that Sunday's offset.
+    const sent = page.waitForRequest((r) => r.url().endsWith('/api/v1/slots') && r.method() === 'POST');
+    await page.getByRole('button', { name: 'Publier' }).click();
+    expect(JSON.parse((await sent).postData()!).slots.map((x: any) => x.start)).toEqual(
+      ['08:30', '08:45', '09:00', '09:15'].map((t) => `${day}T${t}:00.000${offset}`),
+    );
+    // The server's clock is not the browser's: that Sunday is more than 3 months ahead, said in French.
+    await page.locator('#gp-publish-error', { hasText: 'plus de 3 mois' }).waitFor();
+    await page.context().close();
+  });
+
   it('says in French what is wrong with a slot in the past', async () => {
     const page = await web.page();
     await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
