@@ -155,7 +155,9 @@ describe('web: a GP manages their SNP slots', () => {
     const page = await web.page();
     await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
     await page.getByLabel('Jour', { exact: true }).selectOption({ index: 0 });
-    await page.getByLabel('À partir de').fill('00:05');
+    // Ten minutes ago today (or midnight, just after midnight).
+    const earlier = DateTime.now().setZone(ZONE).minus({ minutes: 10 });
+    await page.getByLabel('À partir de').fill(earlier.hasSame(DateTime.now().setZone(ZONE), 'day') ? earlier.toFormat('HH:mm') : '00:00');
     await page.getByRole('button', { name: 'Publier' }).click();
     await page.locator('#gp-publish-error', { hasText: 'est déjà passé' }).waitFor();
     await page.context().close();

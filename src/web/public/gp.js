@@ -111,7 +111,8 @@ export async function mountGp(user) {
   async function refreshSlots() {
     const fresh = latestSlots();
     try {
-      const range = dayBounds(0, 2);
+      // From 12 hours ago: last evening's consultations can still be marked « Venu » after midnight.
+      const range = { from: now().minus({ hours: 12 }).toISO(), to: dayBounds(0, 2).to };
       const [{ slots }, { bookings }] = await Promise.all([
         api('/slots', { query: { practitionerId: practitioner.id, ...range } }),
         api('/bookings', { query: range }),
