@@ -45,9 +45,23 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
 
-  await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
+  await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'], setHeaders: pageHeaders });
   // The page computes Paris times with the same luxon as the server, served from node_modules (no CDN).
   await app.register(fastifyStatic, { root: join(dirname(require.resolve('luxon')), '..', 'es6'), prefix: '/vendor/luxon/', decorateReply: false, allowedPath: (p) => p === '/luxon.mjs' });
   await app.get(CommunesService).ensureOfficialList();
   return app;
+}
+
+/**
+ * The web page shows patient data: it runs only its own scripts and styles, talks only to its own
+ * origin, cannot be framed, and sends no referrer (the API documentation at /docs is not concerned).
+ */
+function pageHeaders(reply: { header(name: string, value: string): unknown }): void {
+  reply.header(
+    'content-security-policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  );
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('x-frame-options', 'DENY');
 }

@@ -59,6 +59,20 @@ describe('web: sign-in, in a real browser', () => {
     await page.context().close();
   });
 
+  it('serves the page and its luxon from the app, under a policy that runs only its own scripts', async () => {
+    const page = await fetch(`${web.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    const luxon = await fetch(`${web.url}/vendor/luxon/luxon.mjs`);
+    expect(luxon.status).toBe(200);
+    expect(luxon.headers.get('content-type')).toMatch(/javascript/);
+    // Only that one file of node_modules is served.
+    expect((await fetch(`${web.url}/vendor/luxon/luxon.mjs.map`)).status).toBe(404);
+    expect((await fetch(`${web.url}/vendor/luxon/../package.json`)).status).toBe(404);
+  });
+
   it('ends an expired session with a word for the user', async () => {
     const page = await web.page();
     await signIn(page, accounts.secretary.email);
