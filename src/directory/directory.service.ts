@@ -72,11 +72,11 @@ export class DirectoryService {
   }
 
   listPractices(q: ListPracticesQuery): Promise<Practice[]> {
-    return this.practices.find({ where: { ...(q.communityId && { communityId: q.communityId }), ...(q.communeCode && { communeCode: q.communeCode }) }, order: { name: 'ASC' }, take: 1000 });
+    return this.practices.find({ where: { ...(q.id && { id: q.id }), ...(q.communityId && { communityId: q.communityId }), ...(q.communeCode && { communeCode: q.communeCode }) }, order: { name: 'ASC' }, take: 1000 });
   }
 
   listPractitioners(q: ListPractitionersQuery): Promise<Practitioner[]> {
-    return this.practitioners.find({ where: { ...(q.practiceId && { practiceId: q.practiceId }), ...(q.profession && { profession: q.profession }) }, order: { lastName: 'ASC' }, take: 1000 });
+    return this.practitioners.find({ where: { ...(q.id && { id: q.id }), ...(q.practiceId && { practiceId: q.practiceId }), ...(q.profession && { profession: q.profession }) }, order: { lastName: 'ASC' }, take: 1000 });
   }
 
   /** The practitioner with its community's time zone, after checking the caller may manage their agenda. */

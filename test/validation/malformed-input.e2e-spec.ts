@@ -74,6 +74,7 @@ const CASES: Case[] = [
   { name: 'practitioner with age as text', who: 'admin', method: 'post', path: '/practitioners', body: (ids) => ({ rpps: randomRpps(), firstName: 'A', lastName: 'B', profession: 'general_practitioner', practiceId: ids.practiceId, minPatientAgeMonths: 'ten' }), status: 400, fields: ['minPatientAgeMonths'] },
   { name: 'practices filtered by a bad community id', who: 'admin', method: 'get', path: '/practices?communityId=abc', status: 400, fields: ['communityId'] },
   { name: 'practitioners filtered by an unknown profession', who: 'admin', method: 'get', path: '/practitioners?profession=wizard', status: 400, fields: ['profession'] },
+  { name: 'practitioner asked by a bad id', who: 'admin', method: 'get', path: '/practitioners?id=abc', status: 400, fields: ['id'] },
   { name: 'practitioners with an unknown query parameter', who: 'admin', method: 'get', path: '/practitioners?sort=name', status: 400, fields: ['sort'] },
   { name: 'communes without q', who: 'secretary', method: 'get', path: '/communes', status: 400, fields: ['q'] },
   { name: 'communes with a huge q', who: 'secretary', method: 'get', path: `/communes?q=${'a'.repeat(5000)}`, status: 400, fields: ['q'] },

@@ -89,6 +89,8 @@ export class CreatePractitionerDto {
 }
 
 export class ListPracticesQuery {
+  @ApiPropertyOptional({ description: 'un cabinet (celui du compte connecté, par exemple)' }) @IsOptional() @IsUUID('all', { message: 'id doit être un identifiant (uuid)' })
+  id?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'communityId doit être un identifiant (uuid)' })
   communityId?: string;
   @ApiPropertyOptional() @IsOptional() @IsInseeCode()
@@ -96,6 +98,8 @@ export class ListPracticesQuery {
 }
 
 export class ListPractitionersQuery {
+  @ApiPropertyOptional({ description: 'un praticien (celui du compte connecté, par exemple)' }) @IsOptional() @IsUUID('all', { message: 'id doit être un identifiant (uuid)' })
+  id?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'practiceId doit être un identifiant (uuid)' })
   practiceId?: string;
   @ApiPropertyOptional({ enum: PROFESSIONS }) @IsOptional() @IsIn(PROFESSIONS)

@@ -31,8 +31,7 @@ whenExpired(() => signOut(EXPIRED));
 async function secretaryPage(user) {
   let practice;
   try {
-    const { practices } = await api('/practices');
-    const own = practices.find((p) => p.id === user.practiceId);
+    const [own] = user.practiceId ? (await api('/practices', { query: { id: user.practiceId } })).practices : [];
     if (own) {
       const { communes } = await api('/communes', { query: { q: own.communeCode } });
       const commune = communes.find((c) => c.code === own.communeCode);

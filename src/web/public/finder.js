@@ -1,7 +1,8 @@
 // « Trouver un créneau »: search → hold (with a countdown) → patient details → book, or file a request
 // for the matching engine. Used by the secretariat and by the regulation centre.
 import {
-  api, communeAutocomplete, communeLabel, doctor, fieldError, h, instantiate, km, MODALITIES, now, paris, person, phone, resolvePlace, say, sequence, uuid, when,
+  api, communeAutocomplete, communeLabel, doctor, fieldError, h, instantiate, km, MODALITIES, now, offer, offerCommunes, paris, person, phone, resolvePlace, say, sequence, table,
+  uuid, when,
 } from './lib.js';
 
 /** Maps the API's field names (400 details) onto the form's fields. */
@@ -45,7 +46,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     k.home.textContent = `Ville du cabinet : ${practice.communeName}`;
     k.home.addEventListener('click', () => {
       k.place.value = practice.communeLabel;
-      k.places.replaceChildren(h('option', { value: practice.communeLabel, dataset: { code: practice.communeCode } }));
+      offer(k.places, [{ label: practice.communeLabel, code: practice.communeCode }]);
       k.age.focus();
     });
   }
@@ -100,7 +101,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     k.confirmation.hidden = true;
     if (!k['patient-place'].value && lastPlace?.communeCode) {
       k['patient-place'].value = lastPlace.label;
-      k['patient-places'].replaceChildren(h('option', { value: lastPlace.label, dataset: { code: lastPlace.communeCode } }));
+      offer(k['patient-places'], [{ label: lastPlace.label, code: lastPlace.communeCode }]);
     }
   }
 
@@ -120,13 +121,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
         h('td', {}, h('button', { type: 'button', onclick: () => hold(r), 'aria-label': `Retenir ${when(r.slot.start)} avec ${doctor(r.practitioner)}` }, 'Retenir')),
       ),
     );
-    k.results.replaceChildren(
-      h('table', { class: 'list' },
-        h('caption', {}, caption),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Quand'), h('th', { scope: 'col' }, 'Médecin'), h('th', { scope: 'col' }, 'Cabinet'), h('th', { scope: 'col', class: 'num' }, 'Distance'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action')))),
-        h('tbody', {}, rows),
-      ),
-    );
+    k.results.replaceChildren(table({ caption, columns: ['Quand', 'Médecin', 'Cabinet', { text: 'Distance', class: 'num' }], action: 'Action', rows }));
   }
 
   // ------------------------------------------------------------ hold
@@ -402,6 +397,6 @@ async function communeCodeOf(input, list) {
     input.value = communeLabel(communes[0]);
     return communes[0].code;
   }
-  list.replaceChildren(...communes.map((c) => h('option', { value: communeLabel(c), dataset: { code: c.code } })));
+  offerCommunes(list, communes);
   throw new Error(communes.length ? `Plusieurs communes ont le code postal ${place.postcode} : choisissez-la dans la liste.` : `Aucune commune n’a le code postal ${place.postcode}.`);
 }

@@ -1,18 +1,19 @@
 // « Mes créneaux SNP »: publish today's or tomorrow's slots in a few clicks, the weekly template,
 // who is booked on each slot, withdraw a free slot, record attended / no-show.
-import { $, api, dayBounds, h, MODALITIES, now, person, phone, say, sequence, time, ZONE, DateTime } from './lib.js';
-import { confirmCancel, confirmDialog, renderer } from './lists.js';
+import {
+  $, act, api, confirmCancel, confirmDialog, dayBounds, h, MODALITIES, now, person, phone, renderer, say, sequence, table, time, ZONE, DateTime,
+} from './lib.js';
 
 const WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
 const SLOT_STATUS = { free: 'libre', held: 'en cours de réservation', booked: 'réservé', cancelled: 'retiré' };
 const OUTCOME = { attended: 'venu', no_show: 'non venu' };
+const SLOT_MINUTES = [10, 15, 20, 30];
 
 export async function mountGp(user) {
   const status = $('gp-slots-status');
   let practitioner;
   try {
-    const { practitioners } = await api('/practitioners');
-    practitioner = practitioners.find((p) => p.id === user.practitionerId);
+    if (user.practitionerId) [practitioner] = (await api('/practitioners', { query: { id: user.practitionerId } })).practitioners;
   } catch (e) {
     say(status, e.message);
     return { stop() {} };
@@ -24,6 +25,9 @@ export async function mountGp(user) {
 
   for (const select of [$('gp-modality'), $('tpl-modality')]) {
     select.replaceChildren(...practitioner.modalities.map((m) => h('option', { value: m }, MODALITIES[m] ?? m)));
+  }
+  for (const select of [$('gp-minutes'), $('tpl-minutes')]) {
+    select.replaceChildren(...SLOT_MINUTES.map((m) => h('option', { value: m, selected: m === 15 }, `${m} min`)));
   }
   const today = now();
   /** The options carry the Paris date itself: a page left open past midnight publishes on the day it shows. */
@@ -137,11 +141,12 @@ export async function mountGp(user) {
     box.replaceChildren(
       ...[...days].map(([iso, list]) => {
         const label = DateTime.fromISO(iso, { zone: ZONE }).setLocale('fr').toFormat('cccc d LLLL');
-        return h('table', { class: 'list' },
-          h('caption', {}, `${label} : ${list.length} créneau${list.length > 1 ? 'x' : ''}`),
-          h('thead', {}, h('tr', {}, ...['Heure', 'Modalité', 'État', 'Patient'].map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
-          h('tbody', {}, list.map((s) => slotRow(s, bySlot.get(s.id)))),
-        );
+        return table({
+          caption: `${label} : ${list.length} créneau${list.length > 1 ? 'x' : ''}`,
+          columns: ['Heure', 'Modalité', 'État', 'Patient'],
+          action: 'Actions',
+          rows: list.map((s) => slotRow(s, bySlot.get(s.id))),
+        });
       }),
     );
   }
@@ -171,39 +176,16 @@ export async function mountGp(user) {
     );
   }
 
-  async function withdraw(s) {
-    try {
-      await api(`/slots/${s.id}`, { method: 'DELETE' });
-      say(status, `Créneau de ${time(s.start)} retiré.`);
-    } catch (e) {
-      say(status, e.message);
-    }
-    await refreshSlots();
-    status.focus();
-  }
+  const withdraw = (s) => act(status, () => api(`/slots/${s.id}`, { method: 'DELETE' }), `Créneau de ${time(s.start)} retiré.`, refreshSlots);
 
-  async function outcome(b, value) {
-    try {
-      await api(`/bookings/${b.id}/outcome`, { method: 'POST', body: { outcome: value } });
-      say(status, `${person(b.patient)} : ${OUTCOME[value]}.`);
-    } catch (e) {
-      say(status, e.message);
-    }
-    await refreshSlots();
-    status.focus();
-  }
+  const outcome = (b, value) =>
+    act(status, () => api(`/bookings/${b.id}/outcome`, { method: 'POST', body: { outcome: value } }), `${person(b.patient)} : ${OUTCOME[value]}.`, refreshSlots);
 
   async function cancel(b) {
     const reason = await confirmCancel(`${person(b.patient)}, ${time(b.slot.start)}.`);
     if (reason === null) return;
-    try {
-      await api(`/bookings/${b.id}/cancel`, { method: 'POST', body: reason ? { reason } : {} });
-      say(status, `Rendez-vous de ${time(b.slot.start)} annulé : le patient est prévenu, le créneau est de nouveau libre.`);
-    } catch (e) {
-      say(status, e.message);
-    }
-    await refreshSlots();
-    status.focus();
+    await act(status, () => api(`/bookings/${b.id}/cancel`, { method: 'POST', body: reason ? { reason } : {} }),
+      `Rendez-vous de ${time(b.slot.start)} annulé : le patient est prévenu, le créneau est de nouveau libre.`, refreshSlots);
   }
 
   // ------------------------------------------------------------ weekly template

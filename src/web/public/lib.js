@@ -123,6 +123,66 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/**
+ * A list table: `columns` are header texts or { text, class }; `action` names a last column whose
+ * header is read by screen readers only; `rows` are the <tr> elements.
+ */
+export function table({ caption, captionHidden = false, columns, action, rows, ...attrs }) {
+  const th = (c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : h('th', { scope: 'col', class: c.class }, c.text));
+  return h('table', { class: 'list', ...attrs },
+    caption !== undefined && h('caption', captionHidden ? { class: 'visually-hidden' } : {}, caption),
+    h('thead', {}, h('tr', {}, columns.map(th), action && h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, action)))),
+    h('tbody', {}, rows));
+}
+
+/**
+ * Runs a row's action: its outcome (or the API's message) in `status`, then `after()` (the list
+ * redrawn, the row's button maybe gone) and the focus on `status`, so the keyboard user hears what happened.
+ */
+export async function act(status, call, done, after) {
+  try {
+    await call();
+    say(status, done);
+  } catch (e) {
+    say(status, e.message);
+  }
+  await after();
+  status.focus();
+}
+
+/**
+ * Asks for a confirmation in the page's dialog; answers the reason typed (cancellations), '' when
+ * no reason is asked, or null when the user keeps things as they are (button or Escape).
+ */
+export function confirmDialog({ title = 'Annuler le rendez-vous', what, confirm = 'Confirmer l’annulation', keep = 'Garder le rendez-vous', reason = true }) {
+  const dialog = $('cancel-dialog');
+  $('cancel-title').textContent = title;
+  $('cancel-what').textContent = what;
+  $('cancel-confirm').textContent = confirm;
+  $('cancel-keep').textContent = keep;
+  $('cancel-reason-field').hidden = !reason;
+  $('cancel-reason').value = '';
+  // Escape closes without a button: returnValue must not keep the last confirmation.
+  dialog.returnValue = '';
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'confirm' ? (reason ? $('cancel-reason').value.trim() : '') : null), { once: true });
+  });
+}
+
+export const confirmCancel = (what) => confirmDialog({ what });
+
+/** Renders only when what is shown changed, so a periodic refresh does not take the keyboard focus away. */
+export function renderer(render) {
+  let last;
+  return (data, force = false) => {
+    const key = JSON.stringify(data);
+    if (!force && key === last) return;
+    last = key;
+    render(data);
+  };
+}
+
 /** Shows a message in an element (role alert or status), or hides it when empty. */
 export function say(el, text) {
   el.textContent = text ?? '';
@@ -220,7 +280,7 @@ export function communeAutocomplete(input, list) {
       try {
         const { communes } = await api('/communes', { query: { q } });
         if (mine !== seq) return;
-        list.replaceChildren(...communes.map((c) => h('option', { value: communeLabel(c), dataset: { code: c.code } })));
+        offerCommunes(list, communes);
       } catch {
         /* suggestions are a help, not a step: typing stays possible */
       }
@@ -229,6 +289,11 @@ export function communeAutocomplete(input, list) {
 }
 
 export const communeLabel = (c) => `${c.name} (${c.postcodes?.[0] ?? c.code})`;
+
+/** Puts places in a <datalist>: their label as the option's value, their INSEE code as data-code. */
+export const offer = (list, places) => list.replaceChildren(...places.map((p) => h('option', { value: p.label, dataset: { code: p.code } })));
+/** Puts communes of GET /communes in a <datalist>. */
+export const offerCommunes = (list, communes) => offer(list, communes.map((c) => ({ label: communeLabel(c), code: c.code })));
 const optionFor = (list, value) => [...list.options].find((o) => o.value === value);
 const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[-']/g, ' ').toLowerCase().trim();
 
@@ -247,7 +312,7 @@ export async function resolvePlace(input, list) {
   const same = communes.filter((c) => fold(c.name) === fold(value.replace(/\s*\(.*$/, '')));
   const found = same.length === 1 ? same[0] : communes.length === 1 ? communes[0] : null;
   if (!found) {
-    list.replaceChildren(...communes.map((c) => h('option', { value: communeLabel(c), dataset: { code: c.code } })));
+    offerCommunes(list, communes);
     throw new Error(
       communes.length
         ? `Plusieurs communes correspondent à « ${value} » : choisissez-la dans la liste ou tapez son code postal.`
@@ -256,6 +321,6 @@ export async function resolvePlace(input, list) {
   }
   const label = communeLabel(found);
   input.value = label;
-  list.replaceChildren(h('option', { value: label, dataset: { code: found.code } }));
+  offer(list, [{ label, code: found.code }]);
   return { communeCode: found.code, label };
 }

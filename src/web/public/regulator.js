@@ -1,6 +1,6 @@
 // « Disponibilités »: free slots around a place per commune (nearest first) and per hour, refreshed
 // automatically; below, the same search → hold → book flow as the secretariat.
-import { $, api, communeAutocomplete, day, h, km, now, resolvePlace, say, sequence, time, when } from './lib.js';
+import { $, api, communeAutocomplete, day, h, km, now, offer, resolvePlace, say, sequence, table, time, when } from './lib.js';
 import { mountFinder } from './finder.js';
 import { mountRequests } from './lists.js';
 
@@ -33,30 +33,32 @@ export function mountRegulator() {
     const communes = [...a.byCommune].sort((x, y) => x.distanceKm - y.distanceKm || y.freeSlots - x.freeSlots);
     $('availability-communes').replaceChildren(
       communes.length
-        ? h('table', { class: 'list', id: 'availability-by-commune' },
-          h('caption', {}, `${total} créneau${total > 1 ? 'x' : ''} libre${total > 1 ? 's' : ''} dans les 24 heures, par commune (la plus proche d’abord)`),
-          h('thead', {}, h('tr', {}, ...['Commune', 'Distance', 'Créneaux libres', 'Premier'].map((t, i) => h('th', { scope: 'col', class: i === 1 || i === 2 ? 'num' : undefined }, t)))),
-          h('tbody', {}, communes.map((c) =>
+        ? table({
+          id: 'availability-by-commune',
+          caption: `${total} créneau${total > 1 ? 'x' : ''} libre${total > 1 ? 's' : ''} dans les 24 heures, par commune (la plus proche d’abord)`,
+          columns: ['Commune', { text: 'Distance', class: 'num' }, { text: 'Créneaux libres', class: 'num' }, 'Premier'],
+          rows: communes.map((c) =>
             h('tr', { dataset: { commune: c.communeCode } },
               h('th', { scope: 'row' }, c.name),
               h('td', { class: 'num' }, km(c.distanceKm)),
               h('td', { class: 'num' }, String(c.freeSlots)),
               h('td', {}, when(c.nextStart)))),
-          ))
+        })
         : h('p', { class: 'empty' }, 'Aucun créneau libre dans ce rayon pour les 24 prochaines heures.'),
     );
     const max = Math.max(1, ...a.buckets.map((b) => b.freeSlots));
     $('availability-hours').replaceChildren(
-      h('table', { class: 'list hours' },
-        h('caption', {}, 'Par heure'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Heure'), h('th', { scope: 'col' }, 'Créneaux libres'), h('th', { scope: 'col', class: 'num' }, 'Médecins'))),
-        h('tbody', {}, a.buckets.filter((b) => b.freeSlots > 0).map((b) =>
+      table({
+        class: 'list hours',
+        caption: 'Par heure',
+        columns: ['Heure', 'Créneaux libres', { text: 'Médecins', class: 'num' }],
+        rows: a.buckets.filter((b) => b.freeSlots > 0).map((b) =>
           h('tr', {},
             // The window runs over two days: tomorrow's hours say so.
             h('th', { scope: 'row' }, day(b.start) === 'aujourd’hui' ? time(b.start) : `${day(b.start)} ${time(b.start)}`),
             h('td', {}, h('span', { class: 'meter', style: `width:${Math.round((b.freeSlots / max) * 8)}rem`, 'aria-hidden': 'true' }), ` ${b.freeSlots}`),
             h('td', { class: 'num' }, String(b.practitioners)))),
-        )),
+      }),
     );
   }
 
@@ -70,7 +72,7 @@ export function mountRegulator() {
       // The caller is usually where the regulator looks: the search below starts from there.
       if ($('reg-place') && !$('reg-place').value) {
         $('reg-place').value = $('availability-place').value;
-        if (place.communeCode) $('reg-places').replaceChildren(h('option', { value: $('availability-place').value, dataset: { code: place.communeCode } }));
+        if (place.communeCode) offer($('reg-places'), [{ label: $('availability-place').value, code: place.communeCode }]);
       }
     } catch (e) {
       return say($('availability-error'), e.message);
@@ -84,7 +86,7 @@ export function mountRegulator() {
     if (last?.query) {
       query = last.query;
       $('availability-place').value = last.label;
-      if (last.query.communeCode) $('availability-places').replaceChildren(h('option', { value: last.label, dataset: { code: last.query.communeCode } }));
+      if (last.query.communeCode) offer($('availability-places'), [{ label: last.label, code: last.query.communeCode }]);
       show();
     }
   } catch {
