@@ -17,12 +17,9 @@ REDIS_PORT_NUM="${REDIS_PORT_NUM:-6379}"
 DATABASES=(snp snp_test snp_bench)
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-say() { echo "[services] $*" >&2; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo "$@"; else
-    say "need root to run: $*"; return 1; fi
-}
+SAY_TAG=services
+# shellcheck source=scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
 
 pg_up() {
   if command -v pg_isready >/dev/null 2>&1; then
@@ -47,13 +44,6 @@ wait_for() { # name check-function seconds
     if [ "$i" -ge "$((limit * 2))" ]; then say "$name does not answer after ${limit} s"; return 1; fi
     sleep 0.5
   done
-}
-
-apt_install() {
-  say "installing with apt-get: $*"
-  export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update -qq >/dev/null || true
-  as_root apt-get install -y -qq "$@" >/dev/null
 }
 
 start_local_postgres() {

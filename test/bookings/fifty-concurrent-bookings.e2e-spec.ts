@@ -1,4 +1,4 @@
-import { Account, Harness, patient, remotePlace } from '../support/harness';
+import { Account, Harness, isolatedPlace, patient } from '../support/harness';
 
 /** Fifty secretaries and regulators click "Réserver" on the same free slot at the same instant. */
 describe('50 simultaneous bookings of one free slot', () => {
@@ -11,7 +11,7 @@ describe('50 simultaneous bookings of one free slot', () => {
     h = await Harness.start();
     const community = await h.community();
     // A place of its own: the alternatives offered must not be other stories' slots.
-    const practice = await h.practice(community, { location: remotePlace() });
+    const practice = await h.practice(community, { location: await isolatedPlace(h) });
     practitionerId = (await h.practitioner(practice.id)).id;
     gp = await h.account('gp', { practitionerId });
     const otherPractice = await h.practice(community);

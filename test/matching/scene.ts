@@ -1,22 +1,4 @@
-import { DataSource } from 'typeorm';
-import { Account, Harness, patient, remotePlace } from '../support/harness';
-
-/**
- * A remote place no earlier story has used: no practice and no pending request within 20 km, so
- * slots and requests left by other test files (same database, one run) cannot join this story.
- */
-export async function isolatedPlace(h: Harness): Promise<{ lat: number; lon: number }> {
-  const ds = h.app.get(DataSource);
-  for (;;) {
-    const place = remotePlace();
-    const [{ crowded }] = await ds.query(
-      `SELECT EXISTS (SELECT 1 FROM practice WHERE earth_distance(ll_to_earth(lat, lon), ll_to_earth($1, $2)) < 20000)
-           OR EXISTS (SELECT 1 FROM snp_request WHERE status = 'pending' AND earth_distance(ll_to_earth(lat, lon), ll_to_earth($1, $2)) < 20000) AS crowded`,
-      [place.lat, place.lon],
-    );
-    if (!crowded) return place;
-  }
-}
+import { Account, Harness, isolatedPlace, patient } from '../support/harness';
 
 /** A remote practice with `gps` GPs who can publish, and a secretary of another practice who files requests. */
 export async function matchingScene(h: Harness, gps = 1) {

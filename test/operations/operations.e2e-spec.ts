@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApp } from '../../src/app.factory';
 import { matchingScene } from '../matching/scene';
-import { Account, API, eventually, Harness } from '../support/harness';
+import { Account, API, eventually, Harness, TEST_PASSWORD } from '../support/harness';
 import { TEST_ADMIN, testConfig } from '../support/test-config';
 
 const BOARD = `${API}/admin/queues`;
@@ -107,7 +107,7 @@ describe('operations', () => {
     it('refuses a coordinator (403), by token or by password', async () => {
       const byToken = await h.http.get(`${BOARD}/api/queues`).set('Authorization', `Bearer ${coordinator.token}`).expect(403);
       expect(byToken.body.message).toContain('admin');
-      await h.http.get(`${BOARD}/api/queues`).set('Authorization', basic(coordinator.email, 'mot-de-passe-de-test')).expect(403);
+      await h.http.get(`${BOARD}/api/queues`).set('Authorization', basic(coordinator.email, TEST_PASSWORD)).expect(403);
     });
 
     it('cannot be reached by disguising the path', async () => {

@@ -1,8 +1,7 @@
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { bucketOrigin } from '../../src/slots/availability';
-import { Account, Harness, inMinutes, patient } from '../support/harness';
-import { isolatedPlace } from '../matching/scene';
+import { Account, Harness, inMinutes, isolatedPlace, patient } from '../support/harness';
 
 /**
  * The regulation centre's view: how many slots are free around a place, hour by hour and commune

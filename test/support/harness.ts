@@ -1,6 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomInt, randomUUID } from 'crypto';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
 import { withRppsCheckDigit } from '../../src/directory/rpps';
@@ -21,6 +22,9 @@ export interface Account {
   token: string;
   role: string;
 }
+
+/** The password of every account the stories create. */
+export const TEST_PASSWORD = 'mot-de-passe-de-test';
 
 export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 export const randomRpps = () => withRppsCheckDigit(String(randomInt(1_000_000_000, 9_999_999_999)));
@@ -61,32 +65,31 @@ export class Harness {
   }
 
   async community(communeCodes = Object.values(PLACES).map((p) => p.communeCode)): Promise<string> {
-    const res = await this.as(this.admin).post('/communities').send({ name: unique('CPTS test'), communeCodes }).expect(201);
-    return res.body.id;
+    return created(await this.as(this.admin).post('/communities').send({ name: unique('CPTS test'), communeCodes })).id;
   }
 
   async practice(communityId: string, body: Record<string, unknown> = {}): Promise<{ id: string; location: { lat: number; lon: number } }> {
-    const res = await this.as(this.admin)
-      .post('/practices')
-      .send({ communityId, name: unique('Cabinet'), address: '1 place du Marché', communeCode: PLACES.chateaudun.communeCode, phone: '02 37 45 00 00', ...body });
-    if (res.status !== 201) throw new Error(`POST /practices answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body;
+    return created(
+      await this.as(this.admin)
+        .post('/practices')
+        .send({ communityId, name: unique('Cabinet'), address: '1 place du Marché', communeCode: PLACES.chateaudun.communeCode, phone: '02 37 45 00 00', ...body }),
+    );
   }
 
   async practitioner(practiceId: string, body: Record<string, unknown> = {}): Promise<{ id: string; practiceId: string }> {
-    const res = await this.as(this.admin)
-      .post('/practitioners')
-      .send({ rpps: randomRpps(), firstName: 'Claire', lastName: unique('Dr'), profession: 'general_practitioner', practiceId, modalities: ['in_person', 'teleconsultation'], ...body })
-      .expect(201);
-    return res.body;
+    return created(
+      await this.as(this.admin)
+        .post('/practitioners')
+        .send({ rpps: randomRpps(), firstName: 'Claire', lastName: unique('Dr'), profession: 'general_practitioner', practiceId, modalities: ['in_person', 'teleconsultation'], ...body }),
+    );
   }
 
   async account(role: string, links: { practiceId?: string; practitionerId?: string } = {}): Promise<Account> {
     const email = `${unique(role)}@test.cpts.local`;
-    const password = 'mot-de-passe-de-test';
-    const created = await this.as(this.admin).post('/users').send({ email, password, role, ...links }).expect(201);
+    const password = TEST_PASSWORD;
+    const user = created(await this.as(this.admin).post('/users').send({ email, password, role, ...links }));
     const res = await this.http.post(`${API}/auth/login`).send({ email, password }).expect(200);
-    return { id: created.body.id, email, token: res.body.accessToken, role };
+    return { id: user.id, email, token: res.body.accessToken, role };
   }
 
   /** A new CPTS with one practice and one GP who can sign in: the scene most stories start from. */
@@ -100,8 +103,7 @@ export class Harness {
   /** Publishes slots for a practitioner, starting `minutesAhead` from now, each `minutes` long. */
   async publish(who: Account, practitionerId: string, starts: number[], minutes = 15, modality = 'in_person'): Promise<Array<{ id: string; start: string; end: string }>> {
     const slots = starts.map((m) => ({ start: inMinutes(m), end: inMinutes(m + minutes), modality }));
-    const res = await this.as(who).post('/slots').send({ practitionerId, slots }).expect(201);
-    return res.body.slots;
+    return created(await this.as(who).post('/slots').send({ practitionerId, slots })).slots;
   }
 }
 
@@ -111,6 +113,29 @@ export class Harness {
  */
 export function remotePlace(): { lat: number; lon: number } {
   return { lat: +(43.6 + Math.random() * 2.2).toFixed(5), lon: +(-0.8 + Math.random() * 3.5).toFixed(5) };
+}
+
+/**
+ * A remote place no earlier story has used: no practice and no pending request within 20 km, so
+ * slots and requests left by other test files (same database, one run) cannot join this story.
+ */
+export async function isolatedPlace(h: Harness): Promise<{ lat: number; lon: number }> {
+  const ds = h.app.get(DataSource);
+  for (;;) {
+    const place = remotePlace();
+    const [{ crowded }] = await ds.query(
+      `SELECT EXISTS (SELECT 1 FROM practice WHERE earth_distance(ll_to_earth(lat, lon), ll_to_earth($1, $2)) < 20000)
+           OR EXISTS (SELECT 1 FROM snp_request WHERE status = 'pending' AND earth_distance(ll_to_earth(lat, lon), ll_to_earth($1, $2)) < 20000) AS crowded`,
+      [place.lat, place.lon],
+    );
+    if (!crowded) return place;
+  }
+}
+
+/** The body of a 201; anything else fails with the status and the body (the API's message says why). */
+function created(res: request.Response): any {
+  if (res.status !== 201) throw new Error(`expected 201, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
 }
 
 /** Polls `probe` until `done` holds (or fails with the last value after `ms`). */

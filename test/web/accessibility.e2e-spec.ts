@@ -1,5 +1,5 @@
 import { Page } from 'playwright-core';
-import { BrowserScene, signIn } from '../support/browser';
+import { BrowserScene, browserStories, signIn } from '../support/browser';
 import { Account, Harness } from '../support/harness';
 import { chateaudunScene, clearChateaudun, parisTime, Scene } from './territory';
 
@@ -13,18 +13,12 @@ describe('web: accessible, by keyboard, and on a tablet', () => {
   let scene: Scene;
   const accounts = {} as Record<'regulator' | 'coordinator', Account>;
 
+  browserStories((s) => ({ h, web } = s));
   beforeAll(async () => {
-    h = await Harness.start();
-    web = await BrowserScene.start(h);
     await clearChateaudun(h);
     scene = await chateaudunScene(h);
     accounts.regulator = await h.account('regulator');
     accounts.coordinator = await h.account('coordinator');
-  });
-  afterEach(() => expect(web.errors).toEqual([]));
-  afterAll(async () => {
-    await web?.close();
-    await h?.close();
   });
 
   /** Controls without a label, buttons without a name, ids used twice: all should be empty. */
@@ -52,7 +46,6 @@ describe('web: accessible, by keyboard, and on a tablet', () => {
     await signIn(page, email, heading);
     await page.waitForLoadState('networkidle');
     expect(await problems(page)).toEqual({ unlabelled: [], unnamed: [], twice: [], lang: 'fr' });
-    await page.context().close();
   });
 
   it('lets a secretary search, hold and book with the keyboard alone', async () => {
@@ -90,7 +83,6 @@ describe('web: accessible, by keyboard, and on a tablet', () => {
     expect(booked).toMatchObject({ lastName: 'Roussel', firstName: 'Nina', phone: '+33611223344' });
     // The date field takes its digits in the browser's order: dd/mm/yyyy in French, mm/dd/yyyy in English.
     expect(booked.birthDate).toMatch(/^2001-(05-12|12-05)$/);
-    await page.context().close();
   });
 
   it('fits a tablet held upright (768 × 1024) without sideways scrolling', async () => {
@@ -110,7 +102,6 @@ describe('web: accessible, by keyboard, and on a tablet', () => {
       }
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
       await web.shot(page, name);
-      await page.context().close();
     }
   });
 });

@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
-import { BrowserScene, signIn } from '../support/browser';
-import { Account, Harness, patient } from '../support/harness';
-import { isolatedPlace } from '../matching/scene';
+import { BrowserScene, browserStories, signIn } from '../support/browser';
+import { Account, Harness, isolatedPlace, patient } from '../support/harness';
 import { chateaudunScene, Scene } from './territory';
 
 /** « Coordination »: the members of the CPTS, and the requests waiting or left without a slot. */
@@ -11,16 +10,10 @@ describe('web: the coordination’s page', () => {
   let scene: Scene;
   let coordinator: Account;
 
+  browserStories((s) => ({ h, web } = s));
   beforeAll(async () => {
-    h = await Harness.start();
-    web = await BrowserScene.start(h);
     scene = await chateaudunScene(h);
     coordinator = await h.account('coordinator');
-  });
-  afterEach(() => expect(web.errors).toEqual([]));
-  afterAll(async () => {
-    await web?.close();
-    await h?.close();
   });
 
   it('lists practices, practitioners and accounts, and the requests waiting or unmatched', async () => {
@@ -48,6 +41,5 @@ describe('web: the coordination’s page', () => {
     expect(await account.textContent()).toContain('secrétariat');
     expect(await account.textContent()).toContain('Cabinet de Bonneval');
     await web.shot(page, 'coordination');
-    await page.context().close();
   });
 });

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { BrowserScene, signIn } from '../support/browser';
+import { BrowserScene, browserStories, signIn } from '../support/browser';
 import { Harness, patient } from '../support/harness';
 import { chateaudunScene, clearChateaudun, Scene } from './territory';
 
@@ -12,16 +12,10 @@ describe('web: a GP manages their SNP slots', () => {
   let web: BrowserScene;
   let scene: Scene;
 
+  browserStories((s) => ({ h, web } = s));
   beforeAll(async () => {
-    h = await Harness.start();
-    web = await BrowserScene.start(h);
     await clearChateaudun(h);
     scene = await chateaudunScene(h);
-  });
-  afterEach(() => expect(web.errors).toEqual([]));
-  afterAll(async () => {
-    await web?.close();
-    await h?.close();
   });
 
   const tomorrow = () => DateTime.now().setZone(ZONE).startOf('day').plus({ days: 1 });
@@ -62,7 +56,6 @@ describe('web: a GP manages their SNP slots', () => {
     await table.locator('caption', { hasText: '3 créneaux' }).waitFor();
     const after = await h.as(scene.gp.account).get(`/slots?practitionerId=${scene.gp.id}&status=free`).expect(200);
     expect(after.body.slots).toHaveLength(3);
-    await page.context().close();
   });
 
   it('shows who is booked on a slot, and records attended / no-show once it has started', async () => {
@@ -92,7 +85,6 @@ describe('web: a GP manages their SNP slots', () => {
 
     expect((await h.as(scene.gp.account).get(`/bookings/${first.id}`).expect(200)).body.status).toBe('attended');
     expect((await h.as(scene.gp.account).get(`/bookings/${second.id}`).expect(200)).body.status).toBe('no_show');
-    await page.context().close();
   });
 
   it('keeps a weekly template: its slots appear at once, and it can be stopped', async () => {
@@ -120,7 +112,6 @@ describe('web: a GP manages their SNP slots', () => {
     await page.locator('#gp-templates .empty').waitFor();
     const after = await h.as(scene.olderOnly.account).get(`/slots?practitionerId=${scene.olderOnly.id}&status=free`).expect(200);
     expect(after.body.slots).toHaveLength(0);
-    await page.context().close();
   });
 
   it.each([
@@ -148,7 +139,6 @@ describe('web: a GP manages their SNP slots', () => {
     );
     // The server's clock is not the browser's: that Sunday is more than 3 months ahead, said in French.
     await page.locator('#gp-publish-error', { hasText: 'plus de 3 mois' }).waitFor();
-    await page.context().close();
   });
 
   it('says in French what is wrong with a slot in the past', async () => {
@@ -160,6 +150,5 @@ describe('web: a GP manages their SNP slots', () => {
     await page.getByLabel('À partir de').fill(earlier.hasSame(DateTime.now().setZone(ZONE), 'day') ? earlier.toFormat('HH:mm') : '00:00');
     await page.getByRole('button', { name: 'Publier' }).click();
     await page.locator('#gp-publish-error', { hasText: 'est déjà passé' }).waitFor();
-    await page.context().close();
   });
 });

@@ -1,7 +1,7 @@
 import { Page } from 'playwright-core';
-import { BrowserScene, signIn } from '../support/browser';
+import { BrowserScene, browserStories, signIn } from '../support/browser';
 import { Account, Harness, patient } from '../support/harness';
-import { chateaudunScene, clearChateaudun, parisTime, Scene } from './territory';
+import { chateaudunScene, clearChateaudun, parisTime, Scene, typePatient } from './territory';
 
 /** « Disponibilités »: the regulation centre watches free slots around a place and books for a caller. */
 describe('web: the regulation centre’s availability view', () => {
@@ -11,19 +11,13 @@ describe('web: the regulation centre’s availability view', () => {
   let regulator: Account;
   let bonnevalGp: { id: string; account: Account };
 
+  browserStories((s) => ({ h, web } = s));
   beforeAll(async () => {
-    h = await Harness.start();
-    web = await BrowserScene.start(h);
     await clearChateaudun(h);
     scene = await chateaudunScene(h);
     regulator = await h.account('regulator');
     const id = (await h.practitioner(scene.bonneval.id, { minPatientAgeMonths: 0 })).id;
     bonnevalGp = { id, account: await h.account('gp', { practitionerId: id }) };
-  });
-  afterEach(() => expect(web.errors).toEqual([]));
-  afterAll(async () => {
-    await web?.close();
-    await h?.close();
   });
 
   /** The communes listed, as « name distance free ». */
@@ -61,10 +55,7 @@ describe('web: the regulation centre’s availability view', () => {
     expect(await rows.first().textContent()).toContain(parisTime(mine[1].start));
     await rows.first().getByRole('button', { name: /^Retenir/ }).click();
     await page.getByRole('timer').filter({ hasText: 'Retenu' }).waitFor();
-    await page.getByLabel('Nom', { exact: true }).fill('Fontaine');
-    await page.getByLabel('Prénom').fill('Marc');
-    await page.getByLabel('Date de naissance').fill('1972-03-08');
-    await page.getByLabel('Téléphone').fill('06 44 55 66 77');
+    await typePatient(page, { lastName: 'Fontaine', firstName: 'Marc', birthDate: '1972-03-08', phone: '06 44 55 66 77' });
     await page.getByRole('button', { name: 'Réserver le créneau retenu' }).click();
     await page.getByRole('heading', { name: 'Rendez-vous confirmé' }).waitFor();
     await page.locator('#availability-by-commune caption', { hasText: '2 créneaux libres' }).waitFor();
@@ -78,7 +69,6 @@ describe('web: the regulation centre’s availability view', () => {
     await page.reload();
     await page.locator('#availability-by-commune caption', { hasText: '2 créneaux libres' }).waitFor();
     expect(await page.getByLabel('Commune ou code postal', { exact: true }).inputValue()).toBe('Châteaudun (28200)');
-    await page.context().close();
   });
 
   it('says what to fix when the place is unknown', async () => {
@@ -87,6 +77,5 @@ describe('web: the regulation centre’s availability view', () => {
     await page.getByLabel('Commune ou code postal', { exact: true }).fill('Zzyzx-sur-Rien');
     await page.getByRole('button', { name: 'Afficher' }).click();
     await page.locator('#availability-error', { hasText: 'Aucune commune ne correspond à « Zzyzx-sur-Rien »' }).waitFor();
-    await page.context().close();
   });
 });

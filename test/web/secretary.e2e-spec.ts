@@ -1,8 +1,8 @@
 import { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { BrowserScene, signIn } from '../support/browser';
+import { BrowserScene, browserStories, signIn } from '../support/browser';
 import { Account, Harness, patient } from '../support/harness';
-import { bornMonthsAgo, chateaudunScene, clearChateaudun, parisTime, Scene } from './territory';
+import { bornMonthsAgo, chateaudunScene, clearChateaudun, parisTime, Scene, typePatient } from './territory';
 
 /** The secretariat, on the phone with a patient: search, hold, book, read out; or file a request. */
 describe('web: a secretary finds and books a slot during the call', () => {
@@ -11,17 +11,11 @@ describe('web: a secretary finds and books a slot during the call', () => {
   let scene: Scene;
   let regulator: Account;
 
+  browserStories((s) => ({ h, web } = s));
   beforeAll(async () => {
-    h = await Harness.start();
-    web = await BrowserScene.start(h);
     await clearChateaudun(h);
     scene = await chateaudunScene(h);
     regulator = await h.account('regulator');
-  });
-  afterEach(() => expect(web.errors).toEqual([]));
-  afterAll(async () => {
-    await web?.close();
-    await h?.close();
   });
 
   const resultRows = (page: Page) => page.locator('#sec-results tbody tr');
@@ -32,13 +26,6 @@ describe('web: a secretary finds and books a slot during the call', () => {
     await page.getByLabel('Unité de l’âge').selectOption({ label: unit });
     await page.getByRole('button', { name: 'Chercher' }).click();
     await page.locator('#sec-results caption').waitFor();
-  }
-
-  async function typePatient(page: Page, who: { lastName: string; firstName: string; birthDate: string; phone: string }) {
-    await page.getByLabel('Nom', { exact: true }).fill(who.lastName);
-    await page.getByLabel('Prénom').fill(who.firstName);
-    await page.getByLabel('Date de naissance').fill(who.birthDate);
-    await page.getByLabel('Téléphone').fill(who.phone);
   }
 
   it('searches near Châteaudun for an 8-month-old, holds a slot, books it and reads out the confirmation; then cancels it', async () => {
@@ -102,7 +89,6 @@ describe('web: a secretary finds and books a slot during the call', () => {
     const after = await h.as(scene.secretary).get(`/bookings/${booking.id}`).expect(200);
     expect(after.body).toMatchObject({ status: 'cancelled', cancelReason: 'le patient va mieux' });
     await web.shot(page, 'secretary-cancelled');
-    await page.context().close();
   });
 
   it('when someone took the slot meanwhile, says so, offers the alternatives and keeps what was typed', async () => {
@@ -153,7 +139,6 @@ describe('web: a secretary finds and books a slot during the call', () => {
     expect(await page.locator('#sec-read-out').textContent()).toContain(`à ${parisTime(third.start)}`);
     const { body } = await h.as(scene.secretary).get('/bookings').expect(200);
     expect(body.bookings.find((b: any) => b.slot.id === third.id)).toMatchObject({ patient: { lastName: 'Lefèvre', firstName: 'Inès' }, reason: 'fièvre depuis hier' });
-    await page.context().close();
   });
 
   it('says what to fix in the patient’s details, in French, next to each field', async () => {
@@ -184,7 +169,6 @@ describe('web: a secretary finds and books a slot during the call', () => {
     expect(await page.locator('#sec-patient-error').textContent()).toBe('Vérifiez les champs signalés.');
     // The API's message, without its English field name: the label above says which field.
     expect(await page.locator('#sec-phone-error').textContent()).toMatch(/^Doit être un numéro de téléphone valide/);
-    await page.context().close();
   });
 
   it('files a request for the matching engine when nothing fits', async () => {
@@ -220,6 +204,5 @@ describe('web: a secretary finds and books a slot during the call', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Annuler la demande' }).click();
     await page.locator('#secretary-requests tbody tr', { hasText: 'GARNIER Paul' }).filter({ hasText: 'annulée' }).waitFor();
     expect((await h.as(scene.secretary).get(`/requests/${filed.id}`).expect(200)).body.status).toBe('cancelled');
-    await page.context().close();
   });
 });

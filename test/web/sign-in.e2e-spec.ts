@@ -1,34 +1,20 @@
-import { Page } from 'playwright-core';
 import { Account, Harness } from '../support/harness';
-import { BrowserScene } from '../support/browser';
+import { BrowserScene, browserStories, signIn, submitSignIn } from '../support/browser';
 
 /** Each user signs in on the web page and lands on their own page; sign-out and expiry bring the form back. */
 describe('web: sign-in, in a real browser', () => {
   let h: Harness;
   let web: BrowserScene;
-  const password = 'mot-de-passe-de-test';
   const accounts = {} as Record<'secretary' | 'gp' | 'regulator' | 'coordinator', Account>;
 
+  browserStories((s) => ({ h, web } = s), { JWT_TTL_SECONDS: 60 });
   beforeAll(async () => {
-    h = await Harness.start({ JWT_TTL_SECONDS: 60 });
-    web = await BrowserScene.start(h);
     const scene = await h.gpWithAgenda();
     accounts.gp = scene.gp;
     accounts.secretary = await h.account('secretary', { practiceId: scene.practiceId });
     accounts.regulator = await h.account('regulator');
     accounts.coordinator = await h.account('coordinator');
   });
-  afterEach(() => expect(web.errors).toEqual([]));
-  afterAll(async () => {
-    await web?.close();
-    await h?.close();
-  });
-
-  async function signIn(page: Page, email: string, pass = password) {
-    await page.getByLabel('Adresse e-mail').fill(email);
-    await page.getByLabel('Mot de passe').fill(pass);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-  }
 
   it.each([
     ['secretary', 'Trouver un créneau'],
@@ -37,8 +23,7 @@ describe('web: sign-in, in a real browser', () => {
     ['coordinator', 'Coordination'],
   ] as const)('lands the %s on “%s”, and signs out', async (role, title) => {
     const page = await web.page();
-    await signIn(page, accounts[role].email);
-    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+    await signIn(page, accounts[role].email, title);
     expect(await page.getByRole('heading', { level: 1 }).allTextContents()).toEqual([title]);
     expect(await page.locator('#who').textContent()).toContain(accounts[role].email);
     await web.shot(page, `sign-in-${role}`);
@@ -46,17 +31,15 @@ describe('web: sign-in, in a real browser', () => {
     await page.getByRole('button', { name: 'Se déconnecter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('déconnecté');
-    await page.context().close();
   });
 
   it('says what went wrong with a wrong password, in French, and keeps the e-mail typed', async () => {
     const page = await web.page();
-    await signIn(page, accounts.secretary.email, 'pas-le-bon-mot-de-passe');
+    await submitSignIn(page, accounts.secretary.email, 'pas-le-bon-mot-de-passe');
     await page.getByRole('alert').filter({ hasText: 'incorrect' }).waitFor();
     expect(await page.getByRole('alert').textContent()).toBe('Adresse e-mail ou mot de passe incorrect.');
     expect(await page.getByLabel('Adresse e-mail').inputValue()).toBe(accounts.secretary.email);
     await web.shot(page, 'sign-in-wrong-password');
-    await page.context().close();
   });
 
   it('serves the page and its luxon from the app, under a policy that runs only its own scripts', async () => {
@@ -75,8 +58,7 @@ describe('web: sign-in, in a real browser', () => {
 
   it('ends an expired session with a word for the user', async () => {
     const page = await web.page();
-    await signIn(page, accounts.secretary.email);
-    await page.getByRole('heading', { level: 1, name: 'Trouver un créneau' }).waitFor();
+    await signIn(page, accounts.secretary.email, 'Trouver un créneau');
     // The token of this app lives 60 s: pretend it is 2 minutes later, then reload.
     await page.evaluate(() => {
       const s = JSON.parse(sessionStorage.getItem('snp.session')!);
@@ -89,6 +71,5 @@ describe('web: sign-in, in a real browser', () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('session a expiré');
-    await page.context().close();
   });
 });

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
+import { Page } from 'playwright-core';
 import { DataSource } from 'typeorm';
-import { Account, Harness, PLACES, unique } from '../support/harness';
+import { Harness, PLACES, unique } from '../support/harness';
 
 /**
  * The browser stories search around Châteaudun, where other test files also publish. Jest runs the
@@ -37,4 +38,11 @@ export const bornMonthsAgo = (months: number) => DateTime.now().setZone('Europe/
 export const parisTime = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Paris' }).toFormat("HH'h'mm");
 
 export type Scene = Awaited<ReturnType<typeof chateaudunScene>>;
-export type { Account };
+
+/** Types the patient's name, first name, birth date and phone in the flow's form. */
+export async function typePatient(page: Page, who: { lastName: string; firstName: string; birthDate: string; phone: string }): Promise<void> {
+  await page.getByLabel('Nom', { exact: true }).fill(who.lastName);
+  await page.getByLabel('Prénom').fill(who.firstName);
+  await page.getByLabel('Date de naissance').fill(who.birthDate);
+  await page.getByLabel('Téléphone').fill(who.phone);
+}
