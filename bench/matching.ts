@@ -13,7 +13,7 @@
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { HttpClient } from './http-client';
-import { LatencySummary, prng, summarize } from './stats';
+import { LatencySummary, medianBy, near, prng, summarize } from './stats';
 
 export interface MatchingBenchContext {
   http: HttpClient;
@@ -68,7 +68,7 @@ class RequestMaker {
         phone: '06 12 34 56 78',
         hasReferringGp: this.rnd() > 0.1,
       },
-      location: { lat: +(c.lat + (this.rnd() - 0.5) * 0.2).toFixed(5), lon: +(c.lon + (this.rnd() - 0.5) * 0.3).toFixed(5) },
+      location: near(c, this.rnd),
       modalities: this.rnd() < 0.3 ? ['in_person', 'teleconsultation'] : ['in_person'],
       chronicCondition: this.rnd() < 0.1,
     };
@@ -164,10 +164,8 @@ export async function matchingIntegrity(pool: Pool) {
   ).rows[0] as { matchedRequests: number; withLiveBooking: number; outsideConstraints: number };
 }
 
-/** The round with the median rate (rounds differ on a shared machine; the median resists one bad one). */
-export function median(rounds: ThroughputFigures[]): ThroughputFigures {
-  return [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)];
-}
+/** The round with the median rate. */
+export const median = (rounds: ThroughputFigures[]): ThroughputFigures => medianBy(rounds, (r) => r.perSecond);
 
 export async function benchMatching(ctx: MatchingBenchContext, o: { requests: number; rounds: number; rate: number; seconds: number }) {
   const maker = new RequestMaker(ctx);

@@ -1,7 +1,7 @@
 /**
  * Notification throughput: messages sent per second by one worker process (claim the row, render
  * the French text, POST it to the SMS provider, record `sent`) against a raw loop POSTing the same
- * body to the same local sink with the same client (fetch) and the same concurrency, in the same
+ * body to the same local sink with the same client (undici's request) and the same concurrency, in the same
  * round. The sink is a real HTTP server in this process that answers 202 with an id.
  */
 import { createServer, Server } from 'http';
@@ -15,7 +15,7 @@ import { elapsedMs } from './stats';
 const SAMPLE_TEXT =
   'Bonjour, RDV confirmé le lundi 30/03 à 10h30 avec le Dr Hélène LEFEVRE, Maison de santé des Tilleuls, 12 rue de la République, 28000 Chartres. Empechement : prévenez le 02 37 00 00 00.';
 
-export class SmsSink {
+class SmsSink {
   accepted = 0;
   private server!: Server;
 
@@ -172,11 +172,16 @@ export interface NotificationBenchContext {
   concurrency: number;
 }
 
+/** Messages queued by an earlier phase, dropped: their jobs and their rows (no worker will send them). */
+export async function discardQueuedMessages(pool: Pool, queue: Queue): Promise<void> {
+  await queue.obliterate({ force: true });
+  await pool.query(`UPDATE notification SET status = 'cancelled' WHERE status = 'queued'`);
+}
+
 export async function benchNotifications(ctx: NotificationBenchContext, o: { messages: number; rounds: number }): Promise<NotificationRound[]> {
   const sink = await SmsSink.start();
   // What earlier phases queued (their bookings' messages) is not this phase's to send.
-  await ctx.queue.obliterate({ force: true });
-  await ctx.pool.query(`UPDATE notification SET status = 'cancelled' WHERE status = 'queued'`);
+  await discardQueuedMessages(ctx.pool, ctx.queue);
   await ctx.queue.pause();
   const stop = await ctx.startWorker(sink.url);
   const rounds: NotificationRound[] = [];

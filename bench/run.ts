@@ -2,10 +2,13 @@
  * `npm run bench`: the service against raw baselines measured in the same run, on a seeded
  * territory (3,000 practices, 30,000 practitioners, 300,000 slots over 7 days) in database snp_bench.
  *
- *   search   p50/p95 of GET /slots/search through HTTP vs the same SQL (SEARCH_SQL) run directly
- *   web      « Chercher » → rows on the secretary's page in Chromium vs the same search fetched raw by the page
- *   booking  POST /bookings/s with 64 concurrent clients vs pgbench -N TPS (64 clients) on the same
- *            database, then a check that no slot holds two live bookings
+ *   search         p50/p95 of GET /slots/search through HTTP vs the same SQL (SEARCH_SQL) run directly
+ *   availability   p50/p95 of GET /availability through HTTP vs the same prepared statement run directly
+ *   web            « Chercher » → rows on the secretary's page in Chromium vs the same search fetched raw by the page
+ *   booking        POST /bookings/s with 64 concurrent clients vs pgbench -N TPS (64 clients) on the same
+ *                  database, then a check that no slot holds two live bookings
+ *   matching       requests matched per second by one and two worker processes, and filing → matched latency
+ *   notifications  SMS sent per second by one worker vs a raw POST loop to the same local sink
  *
  * The API runs as a child process (node dist/src/main.js), as in production, so the load generator
  * does not share its event loop. Results go to stdout and bench/results/<time>.json.
@@ -25,10 +28,10 @@ import { SEARCH_SQL, SEARCH_STATEMENT, searchParams } from '../src/slots/slot-se
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../src/slots/ranking';
 import { HttpClient } from './http-client';
 import { benchMatching, matchingIntegrity, median } from './matching';
-import { benchNotifications } from './notifications';
+import { benchNotifications, discardQueuedMessages } from './notifications';
 import { seedTerritory } from './seed';
 import { benchWeb, placeCommunes } from './web';
-import { elapsedMs, LatencySummary, ms, prng, ratio, summarize } from './stats';
+import { elapsedMs, LatencySummary, medianBy, ms, near, prng, ratio, summarize } from './stats';
 
 const run = promisify(execFile);
 const ROOT = join(__dirname, '..', '..');
@@ -150,6 +153,13 @@ async function login(http: HttpClient, email: string, password: string): Promise
   return res.body.accessToken;
 }
 
+/** Creates an account through the API (as the admin) and answers its access token. */
+async function account(http: HttpClient, admin: string, body: { email: string; role: string; practiceId?: string }): Promise<string> {
+  const created = await http.request('POST', '/api/v1/users', { authorization: `Bearer ${admin}` }, { ...body, password: PASSWORD });
+  if (created.status !== 201) throw new Error(`create ${body.role}: ${created.status} ${JSON.stringify(created.body)}`);
+  return login(http, body.email, PASSWORD);
+}
+
 interface SearchFigures {
   http: LatencySummary;
   sql: LatencySummary;
@@ -161,7 +171,7 @@ async function benchSearch(http: HttpClient, pool: Pool, token: string, centres:
   const rnd = prng(7);
   const places = Array.from({ length: SEARCHES }, () => {
     const c = centres[Math.floor(rnd() * centres.length)];
-    return { lat: +(c.lat + (rnd() - 0.5) * 0.2).toFixed(5), lon: +(c.lon + (rnd() - 0.5) * 0.3).toFixed(5), age: rnd() < 0.2 ? 8 : null };
+    return { ...near(c, rnd), age: rnd() < 0.2 ? 8 : null };
   });
   const headers = { authorization: `Bearer ${token}` };
   const viaHttp = (p: (typeof places)[number]) =>
@@ -296,7 +306,17 @@ async function settle(pool: Pool): Promise<void> {
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
-/** Search latency through HTTP vs the same SQL. */
+/** Prints two latency summaries side by side and their ratio at p50 and p95 (`suffix` ends that line); answers the p95 ratio. */
+function logVersus(a: LatencySummary, b: LatencySummary, [la, lb]: [string, string], suffix = ''): number {
+  const row = (x: LatencySummary) => [x.p50, x.p95, x.p99, x.mean].map((v) => ms(v).padStart(10)).join(' ');
+  log(`            p50        p95        p99        mean`);
+  log(`${la.padEnd(7)}${row(a)}`);
+  log(`${lb.padEnd(7)}${row(b)}`);
+  const p95 = ratio(a.p95, b.p95);
+  log(`ratio ${la}/${lb}: p50 ${ratio(a.p50, b.p50).toFixed(2)}×, p95 ${p95.toFixed(2)}×${suffix}`);
+  return p95;
+}
+
 /**
  * Each place through HTTP then the same statement raw, alternating so both see the same machine
  * state, after a warm-up of `warmUp` places: latency figures of each.
@@ -330,7 +350,7 @@ async function availabilityPhase(http: HttpClient, pool: Pool, token: string, ce
   const rnd = prng(11);
   const places = Array.from({ length: AVAILABILITY_REQUESTS }, () => {
     const c = centres[Math.floor(rnd() * centres.length)];
-    return { lat: +(c.lat + (rnd() - 0.5) * 0.2).toFixed(5), lon: +(c.lon + (rnd() - 0.5) * 0.3).toFixed(5) };
+    return near(c, rnd);
   });
   const headers = { authorization: `Bearer ${token}` };
   const viaHttp = (p: (typeof places)[number]) => http.request('GET', `/api/v1/availability?lat=${p.lat}&lon=${p.lon}`, headers);
@@ -346,11 +366,7 @@ async function availabilityPhase(http: HttpClient, pool: Pool, token: string, ce
   let free = 0;
   const { http: h, sql: q } = await alternate('availability', places, 100, viaHttp, viaSql, (body) => (free += sum(body.buckets)));
   log(`requests: ${places.length}, mean free slots counted per request: ${(free / places.length).toFixed(0)}`);
-  log(`            p50        p95        p99        mean`);
-  log(`HTTP   ${[h.p50, h.p95, h.p99, h.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-  log(`SQL    ${[q.p50, q.p95, q.p99, q.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-  log(`ratio HTTP/SQL: p50 ${ratio(h.p50, q.p50).toFixed(2)}×, p95 ${ratio(h.p95, q.p95).toFixed(2)}×`);
-  return { availability: { http: h, sql: q, ratioP95: ratio(h.p95, q.p95) } };
+  return { availability: { http: h, sql: q, ratioP95: logVersus(h, q, ['HTTP', 'SQL']) } };
 }
 
 /** The secretary's page in Chromium: « Chercher » → rows on the page, vs the same search fetched raw by the page. */
@@ -363,10 +379,7 @@ async function webPhase(pool: Pool, port: number, centres: { lat: number; lon: n
     return {};
   }
   log(`searches: ${web.searches}, mean rows shown: ${web.meanRows.toFixed(1)}`);
-  log(`            p50        p95        p99        mean`);
-  log(`page   ${[web.page.p50, web.page.p95, web.page.p99, web.page.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-  log(`raw    ${[web.raw.p50, web.raw.p95, web.raw.p99, web.raw.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-  log(`ratio page/raw: p50 ${ratio(web.page.p50, web.raw.p50).toFixed(2)}×, p95 ${web.ratioP95.toFixed(2)}×; target « under a second » at p95: ${verdict(web.page.p95 < 1000)}`);
+  logVersus(web.page, web.raw, ['page', 'raw'], `; target « under a second » at p95: ${verdict(web.page.p95 < 1000)}`);
   return { web };
 }
 
@@ -374,11 +387,7 @@ async function searchPhase(http: HttpClient, pool: Pool, token: string, centres:
   log('\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time');
   const search = await benchSearch(http, pool, token, centres);
   log(`searches: ${search.http.n}, mean results per search: ${search.meanResults.toFixed(1)}`);
-  log(`            p50        p95        p99        mean`);
-  log(`HTTP   ${[search.http.p50, search.http.p95, search.http.p99, search.http.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-  log(`SQL    ${[search.sql.p50, search.sql.p95, search.sql.p99, search.sql.mean].map((x) => ms(x).padStart(10)).join(' ')}`);
-  const searchRatioP95 = ratio(search.http.p95, search.sql.p95);
-  log(`ratio HTTP/SQL: p50 ${ratio(search.http.p50, search.sql.p50).toFixed(2)}×, p95 ${searchRatioP95.toFixed(2)}×`);
+  const searchRatioP95 = logVersus(search.http, search.sql, ['HTTP', 'SQL']);
   log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
 
   return { search, searchRatioP95 };
@@ -455,7 +464,7 @@ async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, que
 }
 
 async function notificationsPhase(pool: Pool, queue: Queue) {
-  log(`\n## Notifications: one worker process sends queued SMS to a local HTTP sink, against a raw fetch loop POSTing the same body to the same sink (${NOTIFY_CONCURRENCY} at a time each)`);
+  log(`\n## Notifications: one worker process sends queued SMS to a local HTTP sink, against a raw loop POSTing the same body to the same sink (${NOTIFY_CONCURRENCY} at a time each)`);
   log(`${ROUNDS} rounds of ${NOTIFY_MESSAGES} messages; each: the raw POST loop, the bare SQL + POST loop, then the service's messages released at once`);
   const sqlPool = new Pool({ connectionString: DATABASE_URL, max: NOTIFY_CONCURRENCY });
   const rounds = await benchNotifications(
@@ -467,8 +476,7 @@ async function notificationsPhase(pool: Pool, queue: Queue) {
       `service ${r.perSecond.toFixed(0)} messages/s: ${(r.perSecond / r.rawPerSecond * 100).toFixed(1)} % of raw POSTs, ${(r.perSecond / r.sqlAndHttpPerSecond * 100).toFixed(1)} % of bare SQL + POST` +
       `${r.notSent ? `; NOT SENT: ${r.notSent}` : ''}`);
   }
-  const byRatio = [...rounds].sort((a, b) => a.perSecond / a.rawPerSecond - b.perSecond / b.rawPerSecond);
-  const mid = byRatio[Math.floor(byRatio.length / 2)];
+  const mid = medianBy(rounds, (r) => r.perSecond / r.rawPerSecond);
   const notificationRatio = mid.perSecond / mid.rawPerSecond;
   log(`median round: ${mid.perSecond.toFixed(0)} messages/s against ${mid.rawPerSecond.toFixed(0)} raw POSTs/s: ${(notificationRatio * 100).toFixed(1)} %; ` +
     `against bare SQL + POST ${mid.sqlAndHttpPerSecond.toFixed(0)} /s: ${(mid.perSecond / mid.sqlAndHttpPerSecond * 100).toFixed(1)} %`);
@@ -502,20 +510,14 @@ async function main() {
     // busy morning across the territory (not one account hammering the same rows).
     const practiceIds: string[] = (await pool.query(`SELECT id FROM practice ORDER BY name LIMIT $1`, [CLIENTS])).rows.map((r) => r.id);
     const secretaries = await Promise.all(
-      practiceIds.map(async (practiceId, i) => {
-        const email = `secretariat${i}@bench.snp.local`;
-        const created = await http!.request('POST', '/api/v1/users', { authorization: `Bearer ${admin}` }, { email, password: PASSWORD, role: 'secretary', practiceId });
-        if (created.status !== 201) throw new Error(`create secretary: ${created.status} ${JSON.stringify(created.body)}`);
-        return login(http!, email, PASSWORD);
-      }),
+      practiceIds.map((practiceId, i) => account(http!, admin, { email: `secretariat${i}@bench.snp.local`, role: 'secretary', practiceId })),
     );
     const phases: Record<string, unknown> = {};
     let consistent = true;
     if (PHASES.has('search')) Object.assign(phases, await searchPhase(http, pool, secretaries[0], territory.centres));
     if (PHASES.has('availability')) {
-      const created = await http.request('POST', '/api/v1/users', { authorization: `Bearer ${admin}` }, { email: 'regulation@bench.snp.local', password: PASSWORD, role: 'regulator' });
-      if (created.status !== 201) throw new Error(`create regulator: ${created.status} ${JSON.stringify(created.body)}`);
-      Object.assign(phases, await availabilityPhase(http, pool, await login(http, 'regulation@bench.snp.local', PASSWORD), territory.centres));
+      const regulator = await account(http, admin, { email: 'regulation@bench.snp.local', role: 'regulator' });
+      Object.assign(phases, await availabilityPhase(http, pool, regulator, territory.centres));
     }
     if (PHASES.has('web')) Object.assign(phases, await webPhase(pool, port, territory.centres));
     let bookingsPerSecond: number | undefined;
@@ -527,8 +529,7 @@ async function main() {
     }
     if (PHASES.has('matching')) {
       // The booking phase's messages are not the matching workers' to send (its own are).
-      await notifyQueue.obliterate({ force: true });
-      await pool.query(`UPDATE notification SET status = 'cancelled' WHERE status = 'queued'`);
+      await discardQueuedMessages(pool, notifyQueue);
       const m = await matchingPhase(http, pool, pgbench, queue, secretaries, territory.centres, bookingsPerSecond);
       phases.matching = m.matching;
       consistent &&= m.consistent;

@@ -35,4 +35,14 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** A point around a cluster centre (±0.1° of latitude, ±0.15° of longitude), from `rnd`. */
+export function near(c: { lat: number; lon: number }, rnd: () => number): { lat: number; lon: number } {
+  return { lat: +(c.lat + (rnd() - 0.5) * 0.2).toFixed(5), lon: +(c.lon + (rnd() - 0.5) * 0.3).toFixed(5) };
+}
+
+/** The element with the median `key` (rounds differ on a shared machine; the median resists one bad one). */
+export function medianBy<T>(xs: T[], key: (x: T) => number): T {
+  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
+}
+
 export const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

@@ -24,11 +24,13 @@ export interface WebFigures {
  */
 export async function placeCommunes(pool: Pool, centres: { lat: number; lon: number }[], count: number): Promise<string[]> {
   const { rows } = await pool.query(`SELECT code FROM commune WHERE lat IS NULL ORDER BY code DESC LIMIT $1`, [count]);
-  for (const [i, r] of rows.entries()) {
-    const c = centres[i % centres.length];
-    await pool.query(`UPDATE commune SET lat = $2, lon = $3 WHERE code = $1`, [r.code, c.lat, c.lon]);
-  }
-  return rows.map((r) => r.code);
+  const codes: string[] = rows.map((r) => r.code);
+  const at = codes.map((_, i) => centres[i % centres.length]);
+  await pool.query(
+    `UPDATE commune SET lat = t.lat, lon = t.lon FROM unnest($1::varchar[], $2::float8[], $3::float8[]) AS t(code, lat, lon) WHERE commune.code = t.code`,
+    [codes, at.map((c) => c.lat), at.map((c) => c.lon)],
+  );
+  return codes;
 }
 
 export async function benchWeb(url: string, account: { email: string; password: string }, codes: string[], searches: number): Promise<WebFigures | null> {
