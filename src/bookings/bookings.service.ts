@@ -12,7 +12,7 @@ import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking'
 import { SlotsService } from '../slots/slots.service';
 import { toE164 } from '../validation/phone';
 import { ageInMonths, patientAgeMonths } from './age';
-import { NOTIFICATIONS_QUEUED, NotificationsQueuedEvent, queuedFrom } from '../notifications/notification-events';
+import { announceQueued } from '../notifications/notification-events';
 import { BOOKING_CANCELLED_SQL, bookingConfirmedRows, queuedJson } from '../notifications/notification-rows';
 import { BookingChannel } from './booking.entity';
 import { presentPatient } from './patient';
@@ -41,7 +41,8 @@ export interface BookingStatementParts {
   after: string;
 }
 
-function bookSql(parts?: BookingStatementParts): string {
+/** The booking statement, with a caller's parts (see BookingStatementParts) when given. */
+export function bookSql(parts?: BookingStatementParts): string {
   return `
   WITH ${parts ? `${parts.before},` : ''} taken AS (
     UPDATE slot s SET status = 'booked', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
@@ -108,9 +109,6 @@ function channelOf(p: Principal): BookingChannel {
 
 @Injectable()
 export class BookingsService {
-  /** Booking statements composed with a caller's parts, by prepared-statement name. */
-  private readonly composed: Record<string, string> = {};
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly slots: SlotsService,
@@ -120,8 +118,7 @@ export class BookingsService {
 
   /** After commit: the notification rows the statement wrote get their jobs. */
   private queued(row: { notifications?: Array<{ id: string; sendAt: string }> }) {
-    const notifications = queuedFrom(row.notifications);
-    if (notifications.length) this.events.emit(NOTIFICATIONS_QUEUED, { notifications } satisfies NotificationsQueuedEvent);
+    announceQueued(this.events, row.notifications);
   }
 
   /**
@@ -165,15 +162,14 @@ export class BookingsService {
   }
 
   /**
-   * The booking statement with the caller's parts (see BookingStatementParts) and their parameters,
+   * A booking statement composed with a caller's parts (`sql`, from bookSql) and their parameters,
    * prepared under `name`: one round trip, one transaction. The matching engine books and marks its
    * request matched this way. Null when the slot could not be taken (or the guard refused); no
    * alternatives.
    */
-  async bookWith(name: string, parts: BookingStatementParts, extraParams: unknown[], principal: Principal, req: BookingRequest, channel: BookingChannel) {
+  async bookWith(name: string, sql: string, extraParams: unknown[], principal: Principal, req: BookingRequest, channel: BookingChannel) {
     const phone = toE164(req.patient.phone);
     if (!phone) return null;
-    const sql = (this.composed[name] ??= bookSql(parts));
     const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null), ...extraParams];
     const rows = await preparedQuery(this.dataSource, name, sql, params);
     if (!rows.length) return null;

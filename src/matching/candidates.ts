@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared';
-import { SEARCH_SQL, SearchCriteria, searchParams, toSearchResult } from '../slots/slot-search';
+import { SEARCH_SQL, SearchCriteria, searchParams } from '../slots/slot-search';
 import { Candidate } from './scoring';
 
 /**
@@ -19,16 +19,13 @@ const CANDIDATES_SQL = `
 
 export async function candidatesFor(dataSource: DataSource, c: SearchCriteria): Promise<Candidate[]> {
   const rows = await preparedQuery(dataSource, 'match_candidates_v1', CANDIDATES_SQL, searchParams(c));
-  return rows.map((r) => {
-    const found = toSearchResult(r);
-    return {
-      slotId: found.slot.id,
-      practitionerId: found.practitioner.id,
-      start: r.starts_at,
-      modality: found.slot.modality,
-      distanceKm: found.distanceKm,
-      minPatientAgeMonths: found.practitioner.minPatientAgeMonths,
-      bookedThatDay: r.booked_that_day,
-    };
-  });
+  return rows.map((r) => ({
+    slotId: r.id,
+    practitionerId: r.practitioner_id,
+    start: r.starts_at,
+    modality: r.modality,
+    distanceKm: r.distance_km,
+    minPatientAgeMonths: r.min_patient_age_months,
+    bookedThatDay: r.booked_that_day,
+  }));
 }

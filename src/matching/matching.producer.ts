@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { Queue } from 'bullmq';
-import { enqueueWithin } from '../redis/enqueue';
+import { enqueueWithin, ensureJob } from '../redis/enqueue';
 import { SLOTS_AVAILABLE, SlotsAvailableEvent } from '../slots/slot-events';
 import { MATCHING_QUEUE } from './matching.queue';
 
@@ -35,14 +35,8 @@ export class MatchingProducer {
   }
 
   /** Re-adds the match job of a pending request whose job is gone (Redis flushed, restarted, job failed). */
-  async ensureMatchJob(requestId: string): Promise<boolean> {
-    const job = await this.queue.getJob(requestId);
-    if (job) {
-      const state = await job.getState();
-      if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
-      await job.remove().catch(() => undefined);
-    }
-    return this.match(requestId);
+  ensureMatchJob(requestId: string): Promise<boolean> {
+    return ensureJob(this.queue, requestId, () => this.match(requestId));
   }
 
   async ensureEscalationJob(requestId: string, escalateAt: Date): Promise<void> {

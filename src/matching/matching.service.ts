@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { ageInMonths } from '../bookings/age';
-import { BookingsService, BookingStatementParts, FIRST_EXTRA_BOOKING_PARAM } from '../bookings/bookings.service';
+import { BookingsService, bookSql, FIRST_EXTRA_BOOKING_PARAM } from '../bookings/bookings.service';
 import { preparedQuery } from '../database/prepared';
-import { NOTIFICATIONS_QUEUED, NotificationsQueuedEvent, queuedFrom } from '../notifications/notification-events';
+import { announceQueued } from '../notifications/notification-events';
 import { queuedJson, requestUnmatchedRows } from '../notifications/notification-rows';
 import { MatchingProducer } from './matching.producer';
 import { principalOfRequest } from './requests.service';
@@ -18,13 +18,13 @@ const CANDIDATES = 20;
  * What the booking statement does besides booking, for a request: lock the request row while it is
  * still pending (the slot is taken only if it is), and mark it matched with the new booking.
  */
-const BOOK_FOR_REQUEST: BookingStatementParts = {
+const BOOK_FOR_REQUEST_SQL = bookSql({
   before: `req AS (SELECT id FROM snp_request WHERE id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid AND status = 'pending' FOR UPDATE)`,
   guard: `EXISTS (SELECT 1 FROM req)`,
   after: `matched AS (
     UPDATE snp_request r SET status = 'matched', booking_id = b.id, matched_at = now(), status_changed_at = now(), attempts = r.attempts + 1
       FROM b WHERE r.id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid)`,
-};
+});
 
 export type AttemptOutcome = 'matched' | 'no_slot' | 'not_pending' | 'escalated';
 
@@ -58,25 +58,26 @@ export class MatchingService {
     });
     const constraints = { notBefore: r.not_before, notAfter: r.not_after, modalities: r.modalities, maxDistanceKm: r.max_distance_km, patientAgeMonths };
     for (const c of rankCandidates(candidates, constraints, now)) {
-      const outcome = await this.bookFor(r, c.slotId);
-      if (outcome !== 'taken') return outcome;
+      if (await this.bookFor(r, c.slotId)) return 'matched';
     }
-    // Counted once the engine has looked (a match counts its attempt in the booking statement).
-    await preparedQuery(this.dataSource, 'match_missed_v1', `UPDATE snp_request SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending'`, [requestId]);
-    return 'no_slot';
+    // Counted once the engine has looked (a match counts its attempt in the booking statement). No
+    // row: the request stopped being pending meanwhile (the booking statements' guard then took nothing).
+    const missed = await preparedQuery(this.dataSource, 'match_missed_v2', `UPDATE snp_request SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING id`, [requestId]);
+    return missed.length ? 'no_slot' : 'not_pending';
   }
 
   /**
    * One statement, hence one transaction: the request is still pending (its row locked), the slot
    * is taken with the booking API's own statement, the request is marked matched. `r` is the
-   * request as read by attempt(); only its status can have changed since.
+   * request as read by attempt(); only its status can have changed since. False when nothing was
+   * written: the slot was taken, or the request is no longer pending.
    */
-  private async bookFor(r: any, slotId: string): Promise<'matched' | 'not_pending' | 'taken'> {
+  private async bookFor(r: any, slotId: string): Promise<boolean> {
     const requestId: string = r.id;
     try {
       const booking = await this.bookings.bookWith(
         'book_slot_for_request_v1',
-        BOOK_FOR_REQUEST,
+        BOOK_FOR_REQUEST_SQL,
         [requestId],
         principalOfRequest(r),
         {
@@ -89,17 +90,13 @@ export class MatchingService {
         },
         'matching',
       );
-      if (booking) {
-        this.logger.log({ request: requestId, booking: booking.id, slot: slotId }, 'request matched');
-        return 'matched';
-      }
+      if (booking) this.logger.log({ request: requestId, booking: booking.id, slot: slotId }, 'request matched');
+      return !!booking;
     } catch (e) {
       // Another booking won the slot between our read and our write: the next candidate, then.
-      if (!((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq')) throw e;
+      if ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq') return false;
+      throw e;
     }
-    // Nothing written: the slot was taken, or the request is no longer pending (cancelled, matched by another run).
-    const [still] = await this.dataSource.query(`SELECT 1 FROM snp_request WHERE id = $1 AND status = 'pending'`, [requestId]);
-    return still ? 'taken' : 'not_pending';
   }
 
   /** Turns a pending request unmatched once its escalation time has come; false if it was not due or not pending. */
@@ -120,8 +117,7 @@ export class MatchingService {
       [requestId],
     );
     for (const { id } of rows) this.logger.log({ request: id }, 'request unmatched');
-    const notifications = rows.length ? queuedFrom(rows[0].notifications) : [];
-    if (notifications.length) this.events.emit(NOTIFICATIONS_QUEUED, { notifications } satisfies NotificationsQueuedEvent);
+    announceQueued(this.events, rows[0]?.notifications);
     return rows.length;
   }
 

@@ -15,22 +15,28 @@ const ERROR_OF = (recipient: string) =>
   `CASE WHEN ${recipient} IS NULL THEN 'aucun destinataire : ni compte, ni secrétariat, ni portable du cabinet' END`;
 
 /**
+ * A booking `b` confirmed or cancelled (`event`): the patient's SMS (when the phone can receive one)
+ * and the practice side's message, as CTE `nt`. `from` names the booking `b` and its slot `slot`.
+ */
+const bookingNoticeRows = (event: 'confirmed' | 'cancelled', from: string, slot: string, where = '') => `nt AS (
+    INSERT INTO notification (template, audience, channel, recipient, booking_id, status, last_error)
+    SELECT x.template, x.audience, x.channel, x.recipient, b.id, ${STATUS_OF('x.recipient')}, ${ERROR_OF('x.recipient')}
+      FROM ${from}
+      CROSS JOIN LATERAL (
+        SELECT 'booking_${event}_patient', 'patient', 'sms', b.patient_phone::text WHERE sms_reachable(b.patient_phone)
+        UNION ALL
+        SELECT 'booking_${event}_practice', 'practice', c.channel, c.recipient FROM practice_contact(${slot}.practitioner_id, ${slot}.practice_id) c
+      ) x(template, audience, channel, recipient)${where}
+    ON CONFLICT DO NOTHING
+    RETURNING id, send_at, status)`;
+
+/**
  * Booking confirmed: the patient's SMS and the receiving practice's message. Sees the new booking
  * as `b` and the taken slot as `taken` (the booking statement's CTEs). The reminder is not written
  * here but when it comes due (REMINDERS_DUE_SQL), so a booking pays for two rows and two jobs, and
  * Redis holds no job for every booking of the week.
  */
-export const bookingConfirmedRows = `nt AS (
-    INSERT INTO notification (template, audience, channel, recipient, booking_id, status, last_error)
-    SELECT x.template, x.audience, x.channel, x.recipient, b.id, ${STATUS_OF('x.recipient')}, ${ERROR_OF('x.recipient')}
-      FROM b JOIN taken ON taken.id = b.slot_id
-      CROSS JOIN LATERAL (
-        SELECT 'booking_confirmed_patient', 'patient', 'sms', b.patient_phone::text WHERE sms_reachable(b.patient_phone)
-        UNION ALL
-        SELECT 'booking_confirmed_practice', 'practice', c.channel, c.recipient FROM practice_contact(taken.practitioner_id, taken.practice_id) c
-      ) x(template, audience, channel, recipient)
-    ON CONFLICT DO NOTHING
-    RETURNING id, send_at, status)`;
+export const bookingConfirmedRows = bookingNoticeRows('confirmed', 'b JOIN taken ON taken.id = b.slot_id', 'taken');
 
 /**
  * Reminders coming due: for each confirmed booking whose slot starts within the lead (`$1`
@@ -61,18 +67,7 @@ export const BOOKING_CANCELLED_SQL = `
     UPDATE notification SET status = 'cancelled', status_changed_at = now()
      WHERE booking_id = $1 AND template IN ('booking_reminder_patient', 'booking_confirmed_patient', 'booking_confirmed_practice')
        AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < now())
-  ), nt AS (
-    INSERT INTO notification (template, audience, channel, recipient, booking_id, status, last_error)
-    SELECT x.template, x.audience, x.channel, x.recipient, b.id, ${STATUS_OF('x.recipient')}, ${ERROR_OF('x.recipient')}
-      FROM booking b JOIN slot s ON s.id = b.slot_id
-      CROSS JOIN LATERAL (
-        SELECT 'booking_cancelled_patient', 'patient', 'sms', b.patient_phone::text WHERE sms_reachable(b.patient_phone)
-        UNION ALL
-        SELECT 'booking_cancelled_practice', 'practice', c.channel, c.recipient FROM practice_contact(s.practitioner_id, s.practice_id) c
-      ) x(template, audience, channel, recipient)
-     WHERE b.id = $1 AND s.starts_at > now()
-    ON CONFLICT DO NOTHING
-    RETURNING id, send_at, status)
+  ), ${bookingNoticeRows('cancelled', 'booking b JOIN slot s ON s.id = b.slot_id', 's', '\n     WHERE b.id = $1 AND s.starts_at > now()')}
   SELECT ${queuedJson('nt')} AS notifications`;
 
 /** Requests that turned unmatched (a CTE `u` answering `id, created_by_user_id, created_by_practice_id`): their originators are told. */

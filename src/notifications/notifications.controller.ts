@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
-import { Principal } from '../auth/roles';
+import { Roles } from '../auth/auth.decorators';
 import { ListNotificationsQuery } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
@@ -15,7 +14,7 @@ export class NotificationsController {
   @Roles('coordinator', 'admin')
   @Get()
   @ApiOperation({ summary: 'Messages envoyés aux patients et aux cabinets (SMS, e-mail) : ?status=failed pour ceux à reprendre' })
-  list(@CurrentPrincipal() p: Principal, @Query() q: ListNotificationsQuery) {
-    return this.notifications.list(p, q);
+  list(@Query() q: ListNotificationsQuery) {
+    return this.notifications.list(q);
   }
 }

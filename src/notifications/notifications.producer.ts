@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { within } from '../redis/within';
+import { enqueueBulkWithin, enqueueWithin, ensureJob } from '../redis/enqueue';
 import { NOTIFICATIONS_QUEUED, NotificationsQueuedEvent, QueuedNotification } from './notification-events';
 import { NOTIFICATIONS_QUEUE } from './notifications.queue';
 
@@ -39,19 +39,9 @@ export class NotificationsProducer {
   }
 
   /** One round trip for all; false when Redis did not answer (the reconciler will add them). */
-  async add(notifications: QueuedNotification[]): Promise<boolean> {
-    if (!notifications.length) return true;
+  add(notifications: QueuedNotification[]): Promise<boolean> {
     const now = Date.now();
-    try {
-      await within(
-        this.queue.addBulk(notifications.map((n) => ({ name: 'send', data: { notificationId: n.id }, opts: this.options(n, now) }))),
-        3000,
-      );
-      return true;
-    } catch (e) {
-      this.logger.warn({ queue: NOTIFICATIONS_QUEUE, count: notifications.length, err: (e as Error).message }, 'could not enqueue (Redis down?); the reconciler will');
-      return false;
-    }
+    return enqueueBulkWithin(this.queue, notifications.map((n) => ({ name: 'send', data: { notificationId: n.id }, opts: this.options(n, now) })), this.logger);
   }
 
   private options(n: QueuedNotification, now: number): JobsOptions {
@@ -66,20 +56,11 @@ export class NotificationsProducer {
   }
 
   /** Re-adds the job of a queued row whose job is gone (Redis flushed or restarted, job ended). */
-  async ensure(n: QueuedNotification): Promise<boolean> {
-    const job = await this.queue.getJob(n.id);
-    if (job) {
-      const state = await job.getState();
-      if (state !== 'failed' && state !== 'completed' && state !== 'unknown') return false;
-      await job.remove().catch(() => undefined);
-    }
-    return this.add([n]);
+  ensure(n: QueuedNotification): Promise<boolean> {
+    return ensureJob(this.queue, n.id, () => this.add([n]));
   }
 
-  reconcileTick(period: string): Promise<unknown> {
-    return within(
-      this.queue.add('reconcile', {}, { jobId: `reconcile.${period}`, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 2 }),
-      3000,
-    ).catch((e) => this.logger.warn({ err: (e as Error).message }, 'could not enqueue the notifications reconciler'));
+  reconcileTick(period: string): Promise<boolean> {
+    return enqueueWithin(this.queue, 'reconcile', {}, { jobId: `reconcile.${period}`, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 }, attempts: 2 }, this.logger);
   }
 }

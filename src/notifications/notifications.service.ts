@@ -1,8 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isCoordination, Principal } from '../auth/roles';
 import { AppConfig } from '../config/app-config';
-import { ForbiddenError } from '../errors/domain-errors';
 import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
 import { ChannelKind, channelsFor, NotificationChannel } from './channels';
@@ -31,7 +29,7 @@ const CLAIM_SQL = `
   SELECT c.*, b.status AS booking_status, b.booked_by_role, b.channel AS booking_channel, b.cancel_reason,
          coalesce(b.patient_first_name, r.patient_first_name) AS patient_first_name, coalesce(b.patient_last_name, r.patient_last_name) AS patient_last_name,
          coalesce(b.patient_phone, r.patient_phone) AS patient_phone,
-         s.starts_at, s.ends_at, s.modality, pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
+         s.starts_at, s.modality, pr.first_name AS pr_first_name, pr.last_name AS pr_last_name,
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone,
          r.not_after, r.created_at AS request_created_at
     FROM c LEFT JOIN booking b ON b.id = c.booking_id LEFT JOIN slot s ON s.id = b.slot_id
@@ -56,8 +54,8 @@ function render(n: any): Message | null {
   if (n.template === 'booking_reminder_patient' && n.booking_status !== 'confirmed') return null;
   if (n.template.startsWith('booking_confirmed') && n.booking_status === 'cancelled') return null;
   const facts: BookingFacts = {
-    start: n.starts_at, end: n.ends_at, modality: n.modality,
-    practitioner: { firstName: n.pr_first_name, lastName: n.pr_last_name, profession: n.profession },
+    start: n.starts_at, modality: n.modality,
+    practitioner: { firstName: n.pr_first_name, lastName: n.pr_last_name },
     practice: { name: n.practice_name, address: n.practice_address, phone: n.practice_phone },
     patient,
     bookedBy: { role: n.booking_channel === 'matching' ? 'matching' : n.booked_by_role },
@@ -98,7 +96,7 @@ export class NotificationsService implements OnModuleDestroy {
    * claim lapses. Throws RetryLater when the provider refused and attempts remain.
    */
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const [n] = await preparedQuery(this.dataSource, 'notification_claim_v2', CLAIM_SQL, [id, CLAIM_SECONDS]);
+    const [n] = await preparedQuery(this.dataSource, 'notification_claim_v3', CLAIM_SQL, [id, CLAIM_SECONDS]);
     if (!n) {
       // Still queued: another run holds it (or died holding it), or the job came early. Not done:
       // the job is retried after its backoff, by when the claim has ended one way or the other.
@@ -160,15 +158,15 @@ export class NotificationsService implements OnModuleDestroy {
         ORDER BY send_at LIMIT 10000`,
       [REMINDER_HORIZON_SECONDS],
     );
+    const justQueued = new Set(reminders.map((r) => r.id));
     let requeued = 0;
-    for (const n of queued) if (!reminders.some((r) => r.id === n.id) && (await this.producer.ensure({ id: n.id, sendAt: n.send_at }))) requeued++;
+    for (const n of queued) if (!justQueued.has(n.id) && (await this.producer.ensure({ id: n.id, sendAt: n.send_at }))) requeued++;
     if (reminders.length || requeued || failed.length) this.logger.log({ reminders: reminders.length, requeued, failed: failed.length }, 'notifications reconciled');
     return { reminders: reminders.length, requeued, failed: failed.length };
   }
 
-  /** `GET /notifications`: coordination only; newest first. */
-  async list(principal: Principal, q: ListNotificationsQuery) {
-    if (!isCoordination(principal)) throw new ForbiddenError('Réservé à la coordination de la CPTS');
+  /** `GET /notifications` (coordination only: the route's roles); newest first. */
+  async list(q: ListNotificationsQuery) {
     const rows = await this.dataSource.query(
       `SELECT id, channel, recipient, template, status, attempts, sent_at, send_at, created_at, booking_id, request_id, last_error, provider, provider_id, segments
          FROM notification

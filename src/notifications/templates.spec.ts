@@ -7,9 +7,8 @@ const BOOKING_TEMPLATES = TEMPLATE_NAMES.filter((t): t is BookingTemplate => t !
 /** Monday 30 March 2026, 10:30 in Paris (already summer time, UTC+2). */
 const booking = (over: Partial<BookingFacts> = {}): BookingFacts => ({
   start: new Date('2026-03-30T08:30:00Z'),
-  end: new Date('2026-03-30T08:50:00Z'),
   modality: 'in_person',
-  practitioner: { firstName: 'Hélène', lastName: 'Lefèvre', profession: 'médecin généraliste' },
+  practitioner: { firstName: 'Hélène', lastName: 'Lefèvre' },
   practice: { name: 'Maison de santé des Tilleuls', address: '12 rue de la République, 28000 Chartres', phone: '+33237000000' },
   patient: { firstName: 'Marie', lastName: 'Dupont', phone: '+33612345678' },
   bookedBy: { role: 'regulator' },

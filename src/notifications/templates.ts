@@ -8,9 +8,8 @@ import { smsSegments, toGsm7 } from './sms-segments';
 
 export interface BookingFacts {
   start: Date;
-  end: Date;
   modality: 'in_person' | 'teleconsultation' | 'home_visit';
-  practitioner: { firstName: string; lastName: string; profession?: string | null };
+  practitioner: { firstName: string; lastName: string };
   practice: { name: string; address?: string | null; phone?: string | null };
   patient: { firstName: string; lastName: string; phone?: string | null };
   bookedBy: { role: string };
@@ -87,7 +86,6 @@ const BOOKED_BY: Record<string, string> = {
 /** Values a template may show; the string fields listed in CUT_ORDER may be shortened to fit an SMS. */
 interface BookingValues {
   date: string;
-  time: string;
   modality: BookingFacts['modality'];
   practitioner: string;
   practiceName: string;
@@ -213,7 +211,6 @@ export function renderBooking(template: BookingTemplate, facts: BookingFacts, ch
   if (!build) throw new Error(`Unknown booking template: ${template}`);
   const v: BookingValues = {
     date: when(facts.start),
-    time: hhmm(paris(facts.start)),
     modality: facts.modality,
     practitioner: person(facts.practitioner),
     practiceName: clean(facts.practice.name),

@@ -1,25 +1,10 @@
-import { ChildProcess, spawn } from 'child_process';
-import { join } from 'path';
+import { ChildProcess } from 'child_process';
 import { DataSource } from 'typeorm';
 import { eventually, Harness } from '../support/harness';
-import { TEST_ADMIN, testConfig } from '../support/test-config';
+import { startWorker as startWorkerProcess } from '../support/worker';
 import { matchingScene } from './scene';
 
-const ROOT = join(__dirname, '..', '..');
-
-/** `npm run start:worker`, from the TypeScript sources, on the test database and queues. */
-function startWorker(): ChildProcess {
-  const c = testConfig();
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'worker.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: c.DATABASE_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, MIGRATIONS_RUN: 'false',
-      NODE_ENV: 'test', LOG_LEVEL: 'warn', OUTBOX_DIR: c.OUTBOX_DIR, ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, MATCHING_CONCURRENCY: '4',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
+const startWorker = (): ChildProcess => startWorkerProcess({ MATCHING_CONCURRENCY: '4' });
 
 /**
  * The machine running the matching worker dies (SIGKILL, no shutdown) while it works through a

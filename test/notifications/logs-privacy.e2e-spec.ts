@@ -1,13 +1,11 @@
-import { ChildProcess, spawn } from 'child_process';
-import { join } from 'path';
+import { ChildProcess } from 'child_process';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { NOTIFICATIONS_QUEUE } from '../../src/notifications/notifications.queue';
 import { eventually, Harness, patient } from '../support/harness';
 import { SmsSink } from '../support/message-sinks';
-import { TEST_ADMIN, testConfig } from '../support/test-config';
+import { startWorker } from '../support/worker';
 
-const ROOT = join(__dirname, '..', '..');
 const PREFIX = 'snp-test:notify-logs';
 
 /**
@@ -33,19 +31,9 @@ describe('notification logs carry no patient data', () => {
   });
 
   it('logs ids, templates and outcomes only', async () => {
-    const c = testConfig();
     const queue = api.app.get<Queue>(getQueueToken(NOTIFICATIONS_QUEUE));
     const before = await queue.getWorkersCount();
-    worker = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'worker.ts')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: c.DATABASE_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: PREFIX, MIGRATIONS_RUN: 'false', NODE_ENV: 'test', LOG_LEVEL: 'debug',
-        ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, OUTBOX_DIR: c.OUTBOX_DIR,
-        SMS_WEBHOOK_URL: sms.url, NOTIFY_BACKOFF_MS: '100',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    worker = startWorker({ QUEUE_PREFIX: PREFIX, LOG_LEVEL: 'debug', SMS_WEBHOOK_URL: sms.url, NOTIFY_BACKOFF_MS: '100' }, ['ignore', 'pipe', 'pipe']);
     worker.stdout!.on('data', (d) => (output += d));
     worker.stderr!.on('data', (d) => (output += d));
     await eventually(() => queue.getWorkersCount(), (n) => n > before, 60_000);
