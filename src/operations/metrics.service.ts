@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MATCHING_QUEUE } from '../matching/matching.queue';
+import { REQUEST_STATUSES } from '../matching/dto/requests.dto';
 import { NOTIFICATION_STATUSES } from '../notifications/dto/notifications.dto';
 import { NOTIFICATIONS_QUEUE } from '../notifications/notifications.queue';
 import { within } from '../redis/within';
@@ -58,7 +59,6 @@ function dayByStatus(dataSource: DataSource, registers: Registry[], name: string
 
 /** BullMQ job states worth watching (completed jobs are removed at once). */
 const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
-const REQUEST_STATUSES = ['pending', 'matched', 'unmatched', 'cancelled'] as const;
 
 /**
  * Prometheus metrics of the matching engine, read at scrape time from Postgres and Redis, so they

@@ -13,17 +13,17 @@ import { QUEUE_BOARD_ROUTE, QueueBoardAccess } from './queue-board.access';
 @Module({})
 export class OperationsModule {
   static register(http: boolean): DynamicModule {
-    const board = http
-      ? [
-          BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter, boardOptions: { uiConfig: { boardTitle: 'SNP — files' } } }),
-          BullBoardModule.forFeature({ name: MATCHING_QUEUE, adapter: BullMQAdapter }, { name: NOTIFICATIONS_QUEUE, adapter: BullMQAdapter }),
-        ]
-      : [];
+    // A worker process serves no HTTP: nothing here, not even queue handles (each is a Redis connection).
+    if (!http) return { module: OperationsModule };
     return {
       module: OperationsModule,
-      imports: [BullModule.registerQueue({ name: MATCHING_QUEUE }, { name: NOTIFICATIONS_QUEUE }), ...board],
-      controllers: http ? [MetricsController] : [],
-      providers: http ? [MetricsService, QueueBoardAccess] : [],
+      imports: [
+        BullModule.registerQueue({ name: MATCHING_QUEUE }, { name: NOTIFICATIONS_QUEUE }),
+        BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter, boardOptions: { uiConfig: { boardTitle: 'SNP — files' } } }),
+        BullBoardModule.forFeature({ name: MATCHING_QUEUE, adapter: BullMQAdapter }, { name: NOTIFICATIONS_QUEUE, adapter: BullMQAdapter }),
+      ],
+      controllers: [MetricsController],
+      providers: [MetricsService, QueueBoardAccess],
     };
   }
 }

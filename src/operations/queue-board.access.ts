@@ -32,8 +32,7 @@ export class QueueBoardAccess implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance?.();
-    if (!fastify?.addHook) return; // no HTTP server (worker process)
+    const fastify = this.adapterHost.httpAdapter.getInstance();
     fastify.addHook('onRequest', async (req: any, reply: any) => {
       // The route fastify matched (not the raw URL, which %-encoding or // could disguise).
       if (!isBoardRoute(req.routeOptions?.url)) return;

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared';
+import { BOOKABLE_SLOT } from './slot-search';
 
 /**
  * Free slots around a place, counted per time bucket (with how many GPs offer them) and per
@@ -15,7 +16,7 @@ export const AVAILABILITY_SQL = `
   ), free AS MATERIALIZED (
     SELECT s.starts_at, s.practitioner_id, near.commune_code, near.metres
       FROM near JOIN slot s ON s.practice_id = near.id
-     WHERE s.status IN ('free', 'held') AND (s.status = 'free' OR s.hold_expires_at < now())
+     WHERE ${BOOKABLE_SLOT}
        AND s.starts_at >= greatest($4::timestamptz, now()) AND s.starts_at < $5
   ), counted AS (
     SELECT date_bin($7 * interval '1 minute', starts_at, $6) AS bucket, count(*)::int AS n, count(DISTINCT practitioner_id)::int AS pr FROM free GROUP BY 1

@@ -24,6 +24,12 @@ export interface SearchResult {
 }
 
 /**
+ * A slot `s` that can be booked now: free, or held with a lapsed hold (the partial index
+ * slot_open_practice_idx covers the IN; the OR reads the hold). Starting later is the caller's.
+ */
+export const BOOKABLE_SLOT = `s.status IN ('free', 'held') AND (s.status = 'free' OR s.hold_expires_at < now())`;
+
+/**
  * The free slots near a point, best first (rule in ranking.ts). The practice GiST index on the
  * stored earth point narrows to practices inside the circle, and each one's distance is computed
  * once (earth_distance is costly; computing it per slot row tripled the query's time). For a
@@ -48,7 +54,7 @@ export const SEARCH_SQL = `
       FROM origin o
       JOIN near n ON TRUE
       JOIN slot s ON s.practice_id = n.id
-                 AND s.status IN ('free', 'held') AND (s.status = 'free' OR s.hold_expires_at < now())
+                 AND ${BOOKABLE_SLOT}
                  AND s.starts_at >= o.t0 AND s.starts_at < $4::timestamptz
                  AND ($6::text[] IS NULL OR s.modality = ANY($6::text[]))
                  AND ($9::uuid IS NULL OR s.id <> $9::uuid)

@@ -48,6 +48,19 @@ export interface SlotTemplateView {
   validUntil: string | null;
 }
 
+/** Withdraws slots that can be: free, or held with a lapsed hold (callers add which slots). */
+const WITHDRAW_SQL = `UPDATE slot SET status = 'cancelled', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
+  WHERE (status = 'free' OR (status = 'held' AND hold_expires_at < now()))`;
+
+/** Templates not ended, as `t`, with their practitioner `pr`, practice `p` and community `c` (callers add conditions). */
+const TEMPLATES_SQL = `
+  SELECT t.id, t.practitioner_id, pr.practice_id, t.weekdays, to_char(t.start_time, 'HH24:MI') AS start_time,
+         to_char(t.end_time, 'HH24:MI') AS end_time, t.slot_minutes, t.modality,
+         to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until, c.timezone
+    FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
+    JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
+   WHERE t.ended_at IS NULL`;
+
 const toTemplateView = (r: any): SlotTemplateView => ({
   id: r.id,
   practitionerId: r.practitioner_id,
@@ -61,6 +74,17 @@ const toTemplateView = (r: any): SlotTemplateView => ({
 });
 
 const MAX_SLOT_MINUTES = 240;
+/** The longest window `GET /availability` counts at once. */
+const AVAILABILITY_MAX_DAYS = 7;
+
+/** A query's time window: from now and for DEFAULT_WINDOW_HOURS unless given; 400 when reversed or longer than `maxDays`. */
+function windowOf(q: { from?: string; to?: string }, maxDays: number, tooLong: string): { from: Date; to: Date } {
+  const from = q.from ? new Date(q.from) : new Date();
+  const to = q.to ? new Date(q.to) : DateTime.fromJSDate(from).plus({ hours: DEFAULT_WINDOW_HOURS }).toJSDate();
+  if (to <= from) throw new ValidationFailedError('to doit être après from', [{ field: 'to', messages: ['to doit être après from'] }]);
+  if (+to - +from > maxDays * 86_400_000) throw new ValidationFailedError(tooLong, [{ field: 'to', messages: [`au plus ${maxDays} jours après from`] }]);
+  return { from, to };
+}
 
 @Injectable()
 export class SlotsService {
@@ -131,8 +155,7 @@ export class SlotsService {
     const slot = await this.ownedSlot(principal, id);
     const rows = await updateReturning(
       this.dataSource,
-      `UPDATE slot SET status = 'cancelled', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
-        WHERE id = $1 AND (status = 'free' OR (status = 'held' AND hold_expires_at < now())) RETURNING id`,
+      `${WITHDRAW_SQL} AND id = $1 RETURNING id`,
       [slot.id],
     );
     if (!rows.length) {
@@ -161,10 +184,7 @@ export class SlotsService {
 
   async search(q: SearchSlotsQuery): Promise<SearchResult[]> {
     const origin = await this.originOf(q);
-    const from = q.from ? new Date(q.from) : new Date();
-    const to = q.to ? new Date(q.to) : DateTime.fromJSDate(from).plus({ hours: DEFAULT_WINDOW_HOURS }).toJSDate();
-    if (to <= from) throw new ValidationFailedError('to doit être après from', [{ field: 'to', messages: ['to doit être après from'] }]);
-    if (+to - +from > MAX_WINDOW_DAYS * 86_400_000) throw new ValidationFailedError(`La fenêtre de recherche est limitée à ${MAX_WINDOW_DAYS} jours`, [{ field: 'to', messages: [`au plus ${MAX_WINDOW_DAYS} jours après from`] }]);
+    const { from, to } = windowOf(q, MAX_WINDOW_DAYS, `La fenêtre de recherche est limitée à ${MAX_WINDOW_DAYS} jours`);
     return this.searchAround({
       ...origin,
       from,
@@ -186,12 +206,7 @@ export class SlotsService {
    */
   async availability(q: AvailabilityQuery): Promise<Availability> {
     const origin = await this.originOf(q);
-    const from = q.from ? new Date(q.from) : new Date();
-    const to = q.to ? new Date(q.to) : DateTime.fromJSDate(from).plus({ hours: 24 }).toJSDate();
-    if (to <= from) throw new ValidationFailedError('to doit être après from', [{ field: 'to', messages: ['to doit être après from'] }]);
-    if (to.getTime() - from.getTime() > 7 * 24 * 3600_000) {
-      throw new ValidationFailedError('7 jours au plus entre from et to', [{ field: 'to', messages: ['7 jours au plus après from'] }]);
-    }
+    const { from, to } = windowOf(q, AVAILABILITY_MAX_DAYS, `${AVAILABILITY_MAX_DAYS} jours au plus entre from et to`);
     return availability(this.dataSource, { ...origin, radiusKm: q.radiusKm ?? DEFAULT_MAX_DISTANCE_KM, from, to, bucketMinutes: q.bucketMinutes ?? 60 });
   }
 
@@ -240,11 +255,7 @@ export class SlotsService {
       practiceId = principal.practiceId;
     }
     const rows = await this.dataSource.query(
-      `SELECT t.id, t.practitioner_id, t.weekdays, to_char(t.start_time, 'HH24:MI') AS start_time, to_char(t.end_time, 'HH24:MI') AS end_time,
-              t.slot_minutes, t.modality, to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until
-         FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
-         JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
-        WHERE t.ended_at IS NULL AND (t.valid_until IS NULL OR t.valid_until >= (now() AT TIME ZONE c.timezone)::date)
+      `${TEMPLATES_SQL} AND (t.valid_until IS NULL OR t.valid_until >= (now() AT TIME ZONE c.timezone)::date)
           AND ($1::uuid IS NULL OR t.practitioner_id = $1) AND ($2::uuid IS NULL OR pr.practice_id = $2)
         ORDER BY pr.last_name, pr.first_name, t.practitioner_id, t.start_time, t.valid_from, t.id
         LIMIT 2000`,
@@ -268,11 +279,7 @@ export class SlotsService {
     await this.dataSource.transaction(async (em) => {
       // Template row first: its lock makes an expansion under way finish (or wait) before the withdrawal reads the slots.
       await em.query(`UPDATE slot_template SET ended_at = now() WHERE id = $1 AND ended_at IS NULL`, [id]);
-      await em.query(
-        `UPDATE slot SET status = 'cancelled', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
-          WHERE template_id = $1 AND starts_at > now() AND (status = 'free' OR (status = 'held' AND hold_expires_at < now()))`,
-        [id],
-      );
+      await em.query(`${WITHDRAW_SQL} AND template_id = $1 AND starts_at > now()`, [id]);
     });
   }
 
@@ -283,20 +290,13 @@ export class SlotsService {
    */
   async expandTemplates(templateId?: string, firstDayOverride?: string): Promise<number> {
     const templates = await this.dataSource.query(
-      `SELECT t.id, t.practitioner_id, pr.practice_id, t.weekdays, to_char(t.start_time, 'HH24:MI') AS start_time,
-              to_char(t.end_time, 'HH24:MI') AS end_time, t.slot_minutes, t.modality,
-              to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until, c.timezone
-         FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
-         JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
-        WHERE ($1::uuid IS NULL OR t.id = $1) AND t.ended_at IS NULL AND (t.valid_until IS NULL OR t.valid_until >= current_date - 1)`,
+      `${TEMPLATES_SQL} AND ($1::uuid IS NULL OR t.id = $1) AND (t.valid_until IS NULL OR t.valid_until >= current_date - 1)`,
       [templateId ?? null],
     );
     let created = 0;
     const now = DateTime.utc();
     for (const t of templates) {
-      const rule: TemplateRule = {
-        weekdays: t.weekdays.map(Number), startTime: t.start_time, endTime: t.end_time, slotMinutes: t.slot_minutes, validFrom: t.valid_from, validUntil: t.valid_until,
-      };
+      const rule: TemplateRule = toTemplateView(t);
       const firstDay = firstDayOverride ?? DateTime.now().setZone(t.timezone).toISODate()!;
       const slots = expandTemplate(rule, firstDay, this.config.TEMPLATE_HORIZON_DAYS, t.timezone).filter((s) => s.start > now);
       if (!slots.length) continue;
