@@ -71,11 +71,20 @@ describe('web: the regulation centre’s availability view', () => {
     expect(await page.getByLabel('Commune ou code postal', { exact: true }).inputValue()).toBe('Châteaudun (28200)');
   });
 
-  it('says what to fix when the place is unknown', async () => {
+  it('says what to fix when the place is unknown or ambiguous', async () => {
     const page = await web.page();
     await signIn(page, regulator.email, 'Disponibilités');
     await page.getByLabel('Commune ou code postal', { exact: true }).fill('Zzyzx-sur-Rien');
     await page.getByRole('button', { name: 'Afficher' }).click();
     await page.locator('#availability-error', { hasText: 'Aucune commune ne correspond à « Zzyzx-sur-Rien »' }).waitFor();
+    // Two communes are called Bonneval: written with its postcode (as the suggestions write it, even
+    // when none was picked), it is found; alone, the page asks which.
+    await page.getByLabel('Commune ou code postal', { exact: true }).fill('Bonneval (28800)');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.locator('#availability-updated', { hasText: 'Mis à jour' }).waitFor();
+    expect(await page.locator('#availability-error').isHidden()).toBe(true);
+    await page.getByLabel('Commune ou code postal', { exact: true }).fill('Bonneval');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.locator('#availability-error', { hasText: 'Plusieurs communes correspondent à « Bonneval »' }).waitFor();
   });
 });

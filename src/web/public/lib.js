@@ -308,8 +308,10 @@ export async function resolvePlace(input, list) {
   if (picked) return { communeCode: picked.dataset.code, label: value };
   if (/^\d{5}$/.test(value)) return { postcode: value, label: value };
   if (/^(2A|2B|\d{2})\d{3}$/i.test(value)) return { communeCode: value.toUpperCase(), label: value };
-  const { communes } = await api('/communes', { query: { q: value.replace(/\s*\(.*$/, '') } });
-  const same = communes.filter((c) => fold(c.name) === fold(value.replace(/\s*\(.*$/, '')));
+  // « Bonneval (28800) », as the suggestions (and the remembered place) write it: the postcode tells homonyms apart.
+  const [, name, hint] = /^(.*?)\s*(?:\((\w{5})\))?$/.exec(value);
+  const { communes } = await api('/communes', { query: { q: name } });
+  const same = communes.filter((c) => fold(c.name) === fold(name) && (!hint || c.code === hint || c.postcodes?.includes(hint)));
   const found = same.length === 1 ? same[0] : communes.length === 1 ? communes[0] : null;
   if (!found) {
     offerCommunes(list, communes);
