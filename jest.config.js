@@ -1,7 +1,7 @@
 // Unit tests sit beside the pure rules (src/**/*.spec.ts); e2e stories live in test/ and use real Postgres + Redis.
 const tsJest = ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }];
 // A few dependencies ship ES modules only; let ts-jest turn them into CommonJS for the tests.
-const esmOnly = ['content-disposition'];
+const esmOnly = ['content-disposition', 'otplib', '@otplib', '@scure', '@noble', 'openid-client', 'oauth4webapi', 'jose'];
 module.exports = {
   testTimeout: 30000,
   projects: [

@@ -47,20 +47,26 @@ wait_for() { # name check-function seconds
 }
 
 start_local_postgres() {
+  local fresh=no
   if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
     apt_install postgresql postgresql-contrib
+    fresh=yes
   fi
   local version
   version="$(ls /etc/postgresql | sort -V | tail -1)"
   local hba="/etc/postgresql/$version/main/pg_hba.conf"
-  # The project connects as postgres over TCP without a password (local dev,
-  # CI); Debian's default asks for one on 127.0.0.1.
-  if [ -f "$hba" ] && ! grep -qE '^host\s+all\s+all\s+127\.0\.0\.1/32\s+trust' "$hba"; then
-    say "allowing trust auth on 127.0.0.1 in $hba"
-    as_root sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+  # The project connects as postgres over TCP without a password (local development, CI). Only a
+  # cluster this script has just installed is opened that way, and only to the postgres user from
+  # this machine: an existing cluster's access rules are never changed (set DATABASE_URL instead).
+  if [ "$fresh" = yes ] && [ -f "$hba" ] && ! grep -qE '^host\s+all\s+postgres\s+127\.0\.0\.1/32\s+trust' "$hba"; then
+    say "new local cluster: allowing the postgres user without a password from 127.0.0.1 in $hba (development only)"
+    as_root sed -i '1i host all postgres 127.0.0.1/32 trust\nhost all postgres ::1/128 trust' "$hba"
   fi
   say "starting PostgreSQL $version"
   as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  # apt-get may have started the new cluster already: make it read the rule added above.
+  [ "$fresh" = yes ] && { as_root pg_ctlcluster --skip-systemctl-redirect "$version" main reload || true; }
+  return 0
 }
 
 start_local_redis() {

@@ -12,14 +12,17 @@ import { CommunesService } from './directory/communes.service';
 import { ErrorFilter } from './errors/error.filter';
 import { requestIdFor } from './logging/request-id';
 import { buildValidationPipe } from './validation/validation.pipe';
+import { guardJsonBodies } from './validation/json-body';
+import { registerSecurityHeaders } from './security/security-headers';
 
 /** Builds the HTTP app (API, /docs, /health, web form); migrations first unless MIGRATIONS_RUN=false. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   if (config.MIGRATIONS_RUN) await runMigrations(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ trustProxy: true, bodyLimit: 256 * 1024, genReqId: requestIdFor, requestIdHeader: false }),
-    { bufferLogs: true },
+    new FastifyAdapter({ trustProxy: trustedProxies(config), bodyLimit: 256 * 1024, genReqId: requestIdFor, requestIdHeader: false }),
+    // Bodies are parsed by guardJsonBodies (JSON only, depth and NUL checked), not by Nest's own parsers.
+    { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
   app
@@ -29,8 +32,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       reply.header('x-request-id', req.id);
       done();
     });
-  // JSON only: Fastify also parses text/plain by default, which would reach validation as a string.
-  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  guardJsonBodies(app.getHttpAdapter().getInstance());
+  await registerSecurityHeaders(app);
   app.enableShutdownHooks();
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(buildValidationPipe());
@@ -45,7 +48,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
 
-  await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'], setHeaders: pageHeaders });
+  await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
   // The page computes Paris times with the same luxon as the server, served from node_modules (no CDN).
   await app.register(fastifyStatic, { root: join(dirname(require.resolve('luxon')), '..', 'es6'), prefix: '/vendor/luxon/', decorateReply: false, allowedPath: (p) => p === '/luxon.mjs' });
   await app.get(CommunesService).ensureOfficialList();
@@ -53,15 +56,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
 }
 
 /**
- * The web page shows patient data: it runs only its own scripts and styles, talks only to its own
- * origin, cannot be framed, and sends no referrer (the API documentation at /docs is not concerned).
+ * Who may tell us the client's address in `X-Forwarded-For`: the proxies of TRUSTED_PROXIES only
+ * (false when none: the direct peer is the client, and a forged header changes nothing).
  */
-function pageHeaders(reply: { header(name: string, value: string): unknown }): void {
-  reply.header(
-    'content-security-policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-  );
-  reply.header('x-content-type-options', 'nosniff');
-  reply.header('referrer-policy', 'no-referrer');
-  reply.header('x-frame-options', 'DENY');
+function trustedProxies(config: AppConfig): string[] | false {
+  const list = config.TRUSTED_PROXIES.split(',').map((s) => s.trim()).filter(Boolean);
+  return list.length ? list : false;
 }

@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
+import { LimitsModule } from './limits/limits.module';
 import { MatchingModule } from './matching/matching.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OperationsModule } from './operations/operations.module';
@@ -50,6 +51,7 @@ export class AppModule {
         }),
         ScheduleModule.forRoot(),
         EventEmitterModule.forRoot(),
+        LimitsModule,
         AuthModule,
         DirectoryModule,
         SlotsModule,

@@ -5,8 +5,8 @@ import { createApp } from './app.factory';
 async function main() {
   const config = loadConfig();
   const app = await createApp(config);
-  await app.listen(config.PORT, '0.0.0.0');
-  app.get(require('nestjs-pino').Logger).log(`listening on http://localhost:${config.PORT}`);
+  await app.listen(config.PORT, config.HOST);
+  app.get(require('nestjs-pino').Logger).log(`listening on http://${config.HOST}:${config.PORT}`);
 }
 
 main().catch((e) => {

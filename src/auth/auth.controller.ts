@@ -1,46 +1,54 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import { Public, Roles } from './auth.decorators';
+import { ClientAddress, CurrentPrincipal, OptionalAuth, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
-import { CreateApiKeyDto, CreateUserDto, ListUsersQuery, LoginDto } from './dto/auth.dto';
+import { ChangePasswordDto, LoginDto, MfaEnrolDto, MfaVerifyDto } from './dto/auth.dto';
+import { Principal } from './roles';
 
 @ApiTags('auth')
-@Controller()
+@Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
-  @UseGuards(ThrottlerGuard)
-  @Post('auth/login')
+  @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Se connecter : renvoie un jeton (Bearer) et le profil' })
-  login(@Body() dto: LoginDto) {
-    return this.auth.login(dto.email, dto.password);
+  @ApiOperation({ summary: 'Se connecter : un jeton (Bearer), ou {mfa: "required"|"enrol", mfaToken} quand un second facteur est attendu' })
+  login(@Body() dto: LoginDto, @ClientAddress() ip: string) {
+    return this.auth.login(dto.email, dto.password, ip);
   }
 
-  @Roles('admin', 'coordinator')
-  @Post('users')
-  @ApiBearerAuth() @ApiSecurity('api-key')
-  @ApiOperation({ summary: 'Créer un compte (admin, coordination)' })
-  async createUser(@Body() dto: CreateUserDto) {
-    const u = await this.auth.createUser(dto);
-    return { id: u.id, email: u.email, role: u.role, practiceId: u.practiceId, practitionerId: u.practitionerId, communityId: u.communityId };
+  @OptionalAuth()
+  @Post('mfa/enrol')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Second facteur : un secret TOTP à enregistrer dans l’application (QR code dessiné ici), avec le mfaToken de la connexion ou connecté' })
+  enrol(@Body() dto: MfaEnrolDto, @CurrentPrincipal() p?: Principal) {
+    return this.auth.enrolMfa(dto.mfaToken, p);
   }
 
-  @Roles('admin', 'coordinator')
-  @Get('users')
-  @ApiBearerAuth() @ApiSecurity('api-key')
-  @ApiOperation({ summary: 'Lister les comptes, par rôle puis e-mail (admin, coordination)' })
-  async listUsers(@Query() q: ListUsersQuery) {
-    return { users: await this.auth.listUsers(q) };
+  @OptionalAuth()
+  @Post('mfa/verify')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Second facteur : le code TOTP (ou un code de secours, valable une fois) → le jeton ; les 10 codes de secours sont donnés une fois, à la fin de l’enrôlement' })
+  verify(@Body() dto: MfaVerifyDto, @ClientAddress() ip: string, @CurrentPrincipal() p?: Principal) {
+    return this.auth.verifyMfa(dto.mfaToken, dto.code, p, ip);
   }
 
-  @Roles('admin')
-  @Post('api-keys')
+  @Post('logout')
+  @HttpCode(204)
   @ApiBearerAuth() @ApiSecurity('api-key')
-  @ApiOperation({ summary: 'Créer une clé d’API pour un logiciel (la clé n’est montrée qu’une fois)' })
-  createApiKey(@Body() dto: CreateApiKeyDto) {
-    return this.auth.createApiKey(dto.name, dto.role, dto.practiceId);
+  @ApiOperation({ summary: 'Se déconnecter : ce jeton est refusé dès maintenant' })
+  async logout(@CurrentPrincipal() p: Principal) {
+    await this.auth.logout(p);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Changer son mot de passe : tous les jetons du compte sont refusés dès maintenant' })
+  async changePassword(@CurrentPrincipal() p: Principal, @Body() dto: ChangePasswordDto) {
+    await this.auth.changePassword(p, dto.currentPassword, dto.newPassword);
   }
 }

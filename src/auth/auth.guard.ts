@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError } from '../errors/domain-errors';
-import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
+import { OPTIONAL_AUTH_KEY, PUBLIC_KEY, ROLES_KEY } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { Principal, Role } from './roles';
 
@@ -17,7 +17,8 @@ export class AuthGuard implements CanActivate {
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = ctx.switchToHttp().getRequest();
-    const principal = await this.auth.authenticate(req.headers);
+    if (this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, targets) && !req.headers['authorization'] && !req.headers['x-api-key']) return true;
+    const principal = await this.auth.authenticate(req.headers, req.ip ?? '');
     req.principal = principal;
     assertRole(principal, this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets));
     return true;

@@ -1,27 +1,29 @@
-import { createSecretKey } from 'crypto';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ApiKey } from './api-key.entity';
+import { AccountChanges } from './account-changes';
+import { AccountsController } from './accounts.controller';
+import { AccountsService } from './accounts.service';
 import { AuditService } from './audit.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { User } from './user.entity';
+import { Challenges } from './challenges';
+import { MfaService } from './mfa.service';
+import { SessionsService } from './sessions.service';
+import { loadSigningKey } from './signing-key';
 
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, ApiKey]),
     JwtModule.registerAsync({
-      inject: [AppConfig],
-      // A KeyObject, not the string: jsonwebtoken would otherwise try (and fail, with a costly
+      inject: [AppConfig, DataSource],
+      // A KeyObject, not a string: jsonwebtoken would otherwise try (and fail, with a costly
       // exception) to parse the string as a PEM public key on every request.
-      useFactory: (c: AppConfig) => {
-        const key = createSecretKey(Buffer.from(c.JWT_SECRET, 'utf8'));
+      useFactory: async (c: AppConfig, ds: DataSource) => {
+        const key = await loadSigningKey(c, ds);
         return {
           secretOrKeyProvider: () => key,
           signOptions: { algorithm: 'HS256', expiresIn: c.JWT_TTL_SECONDS },
@@ -29,13 +31,9 @@ import { User } from './user.entity';
         };
       },
     }),
-    ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (c: AppConfig) => [{ ttl: 60_000, limit: c.LOGIN_RATE_LIMIT }],
-    }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, AuditService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService, AuditService],
+  controllers: [AuthController, AccountsController],
+  providers: [AuthService, AccountsService, AuditService, SessionsService, AccountChanges, MfaService, Challenges, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, AuditService, SessionsService, Challenges, AccountChanges],
 })
 export class AuthModule {}

@@ -1,186 +1,198 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { InjectRepository } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'crypto';
-import { LRUCache } from 'lru-cache';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ConflictError, UnauthorizedError, UnprocessableError } from '../errors/domain-errors';
-import { ApiKey } from './api-key.entity';
-import { sha256 } from './digest';
+import { ConflictError, ForbiddenError, UnauthorizedError } from '../errors/domain-errors';
+import { LimitsService } from '../limits/limits.service';
+import { AccountsService } from './accounts.service';
+import { AuditService } from './audit.service';
+import { Challenges } from './challenges';
+import { MfaService } from './mfa.service';
 import { Principal, Role } from './roles';
-import { User } from './user.entity';
+import { AccountRow, SessionsService } from './sessions.service';
 
-interface TokenPayload {
-  sub: string;
-  role: Role;
-  practiceId: string | null;
-  practitionerId: string | null;
-}
+/** The step between a correct password and the second factor: 5 minutes, 5 codes. */
+const MFA_TOKEN_SECONDS = 300;
+export const MFA_TOKEN_ATTEMPTS = 5;
 
-export interface NewUser {
-  email: string;
-  password: string;
-  role: Role;
-  practiceId?: string | null;
-  practitionerId?: string | null;
-  communityId?: string | null;
-}
+/** What a sign-in answers: a session, or the second factor to give (or to enrol). */
+export type SignInAnswer =
+  | { accessToken: string; user: SignedInUser; recoveryCodes?: string[] }
+  | { mfa: 'required' | 'enrol'; mfaToken: string };
 
-/** An account as `GET /users` shows it: never its password hash. */
-export interface UserView {
+export interface SignedInUser {
   id: string;
   email: string;
   role: Role;
   practiceId?: string;
   practitionerId?: string;
-  createdAt: string;
+  communityId?: string;
 }
 
+type Account = AccountRow & { email: string; password_hash: string; mfa_enabled_at: Date | null };
 
+const ACCOUNT_SQL = `SELECT id, email, password_hash, role, practice_id, practitioner_id, community_id, active, token_version, mfa_enabled_at FROM app_user`;
+
+/**
+ * Signing in (password, then the second factor when the account has one or must enrol one),
+ * signing out, changing one's password, and telling who calls from the request's credentials.
+ * Sign-in attempts count against LOGIN_RATE_LIMIT per client address, failures against the
+ * account's lockout (LimitsService, shared through Redis).
+ */
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   // A well-formed hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
   private dummyHash: Promise<string> | undefined;
 
-  /** Tokens already verified (signature and expiry), so a session's every request is not re-verified. */
-  private readonly verifiedTokens = new LRUCache<string, Principal>({ max: 10_000 });
-
   constructor(
     private readonly config: AppConfig,
-    private readonly jwt: JwtService,
     private readonly dataSource: DataSource,
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(ApiKey) private readonly apiKeys: Repository<ApiKey>,
+    private readonly sessions: SessionsService,
+    private readonly accounts: AccountsService,
+    private readonly limits: LimitsService,
+    private readonly mfa: MfaService,
+    private readonly challenges: Challenges,
+    private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = this.config;
     if (!email || !password) return;
-    const admins = await this.users.count({ where: { role: 'admin' } });
+    const [{ admins }] = await this.dataSource.query(`SELECT count(*)::int AS admins FROM app_user WHERE role = 'admin'`);
     if (admins > 0) return;
-    await this.createUser({ email, password, role: 'admin' }).catch((e) => {
+    await this.accounts.createBootstrapAdmin(email, password).catch((e) => {
       if (!(e instanceof ConflictError)) throw e;
     });
     this.logger.log('bootstrap admin created');
   }
 
-  async login(email: string, password: string): Promise<{ accessToken: string; user: Record<string, unknown> }> {
-    const user = await this.checkPassword(email, password);
-    const payload: TokenPayload = { sub: user.id, role: user.role, practiceId: user.practiceId, practitionerId: user.practitionerId };
-    return {
-      accessToken: await this.jwt.signAsync(payload),
-      user: { id: user.id, email: user.email, role: user.role, practiceId: user.practiceId ?? undefined, practitionerId: user.practitionerId ?? undefined },
-    };
+  /** `POST /auth/login`. */
+  async login(email: string, password: string, ip: string): Promise<SignInAnswer> {
+    await this.limits.signInAttempt(ip);
+    const account = await this.checkPassword(email, password, ip);
+    if (account.mfa_enabled_at) return { mfa: 'required', mfaToken: await this.challenges.create('mfa', account.id, MFA_TOKEN_SECONDS) };
+    if (this.config.MFA_REQUIRED) return { mfa: 'enrol', mfaToken: await this.challenges.create('mfa', account.id, MFA_TOKEN_SECONDS) };
+    return this.signedIn(account, ip);
+  }
+
+  /** `POST /auth/mfa/enrol`: with the sign-in's mfaToken, or as a signed-in user adding a second factor. */
+  async enrolMfa(mfaToken: string | undefined, principal: Principal | undefined) {
+    const userId = mfaToken ? await this.challenges.peek('mfa', mfaToken, MFA_TOKEN_ATTEMPTS) : principal?.kind === 'user' ? principal.id : null;
+    if (!userId) throw new UnauthorizedError(mfaToken ? 'Étape de connexion expirée : reconnectez-vous' : 'Connectez-vous, ou donnez le mfaToken reçu à la connexion');
+    const state = await this.mfa.state(userId);
+    if (!state) throw new UnauthorizedError('Compte inconnu');
+    return this.mfa.enrol(state);
   }
 
   /**
-   * The caller of a request: `Authorization: Bearer <token>`, `X-Api-Key`, or (with `basic`, for
-   * pages a browser opens directly, such as the queue board) `Authorization: Basic` e-mail:password.
+   * `POST /auth/mfa/verify`: a TOTP code or a recovery code, with the sign-in's mfaToken (5 tries
+   * in 5 minutes), or as a signed-in user confirming their enrolment. Answers the session, and the
+   * recovery codes once, when this code confirmed an enrolment.
    */
-  async authenticate(headers: Record<string, string | string[] | undefined>, opts: { basic?: boolean } = {}): Promise<Principal> {
-    const header = headers['authorization'];
-    const apiKey = headers['x-api-key'];
-    if (typeof header === 'string' && /^Bearer\s+/i.test(header)) return this.verifyToken(header.replace(/^Bearer\s+/i, '').trim());
-    if (typeof apiKey === 'string' && apiKey.length > 0) return this.verifyApiKey(apiKey);
-    if (opts.basic && typeof header === 'string' && /^Basic\s+/i.test(header)) {
-      const decoded = Buffer.from(header.replace(/^Basic\s+/i, '').trim(), 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon > 0) {
-        const user = await this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1));
-        return { kind: 'user', id: user.id, role: user.role, practiceId: user.practiceId, practitionerId: user.practitionerId };
-      }
+  async verifyMfa(mfaToken: string | undefined, code: string, principal: Principal | undefined, ip: string): Promise<SignInAnswer> {
+    await this.limits.signInAttempt(ip);
+    const userId = mfaToken ? await this.challenges.attempt('mfa', mfaToken, MFA_TOKEN_ATTEMPTS) : principal?.kind === 'user' ? principal.id : null;
+    if (!userId) throw new UnauthorizedError(mfaToken ? 'Étape de connexion expirée ou trop d’essais : reconnectez-vous' : 'Connectez-vous, ou donnez le mfaToken reçu à la connexion');
+    const [account] = await this.dataSource.query(`${ACCOUNT_SQL} WHERE id = $1`, [userId]);
+    if (!account?.active) throw new UnauthorizedError('Ce compte est désactivé : adressez-vous à la coordination de la CPTS');
+    await this.limits.assertUnlocked(account.email);
+    const state = (await this.mfa.state(userId))!;
+    const accepted = await this.mfa.check(state, code);
+    if (!accepted) {
+      await this.limits.signInFailed(account.email);
+      await this.audit.record(this.asPrincipal(account, ip), 'login_failed', 'user', account.id);
+      throw new UnauthorizedError('Code incorrect ou déjà utilisé : saisissez le code affiché maintenant par l’application');
     }
-    throw new UnauthorizedError('Connectez-vous : en-tête Authorization: Bearer <jeton> ou X-Api-Key manquant');
+    if (mfaToken) await this.challenges.use(mfaToken);
+    const answer = await this.signedIn(account, ip);
+    return accepted.recoveryCodes ? { ...answer, recoveryCodes: accepted.recoveryCodes } : answer;
   }
 
-  private async checkPassword(email: string, password: string): Promise<User> {
-    const user = await this.users
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('lower(u.email) = lower(:email)', { email })
-      .getOne();
-    this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'));
-    const ok = await argon2.verify(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !ok) throw new UnauthorizedError('E-mail ou mot de passe incorrect');
-    return user;
+  /** The session of an account that proved who it is (password and second factor, or Pro Santé Connect). */
+  async signedIn(account: Account, ip: string): Promise<{ accessToken: string; user: SignedInUser }> {
+    await this.limits.signInSucceeded(account.email);
+    await this.audit.record(this.asPrincipal(account, ip), 'login', 'user', account.id);
+    return {
+      accessToken: await this.sessions.issue(account),
+      user: {
+        id: account.id, email: account.email, role: account.role,
+        practiceId: account.practice_id ?? undefined, practitionerId: account.practitioner_id ?? undefined, communityId: account.community_id ?? undefined,
+      },
+    };
   }
 
-  async verifyToken(token: string): Promise<Principal> {
-    const known = this.verifiedTokens.get(token);
-    if (known) return known;
-    try {
-      const p = await this.jwt.verifyAsync<TokenPayload & { exp: number }>(token);
-      const principal: Principal = { kind: 'user', id: p.sub, role: p.role, practiceId: p.practiceId ?? null, practitionerId: p.practitionerId ?? null };
-      // Kept no longer than the token is valid: an expired token is checked (and refused) again.
-      const ttl = p.exp * 1000 - Date.now();
-      if (ttl > 0) this.verifiedTokens.set(token, principal, { ttl });
-      return principal;
-    } catch {
-      throw new UnauthorizedError('Session expirée ou jeton invalide : reconnectez-vous');
-    }
+  /** An account by id as signedIn() needs it (Pro Santé Connect's exchange). */
+  async account(id: string): Promise<Account | undefined> {
+    return (await this.dataSource.query(`${ACCOUNT_SQL} WHERE id = $1`, [id]))[0];
   }
 
-  async verifyApiKey(key: string): Promise<Principal> {
-    const found = await this.apiKeys.findOne({ where: { keyHash: sha256(key) } });
-    if (!found || found.revokedAt) throw new UnauthorizedError('Clé d’API inconnue ou révoquée');
-    return { kind: 'api_key', id: found.id, role: found.role, practiceId: found.practiceId, practitionerId: null };
+  /** `POST /auth/logout`: that token is refused from now on. */
+  async logout(principal: Principal): Promise<void> {
+    await this.sessions.revokeToken(principal);
+    await this.audit.record(principal, 'logout', 'user', principal.kind === 'user' ? principal.id : null);
   }
 
-  async createUser(input: NewUser): Promise<User> {
-    if ((input.role === 'gp' || input.role === 'secretary') && !input.practiceId && !input.practitionerId) {
-      throw new UnprocessableError('practice_required', `Un compte ${input.role === 'gp' ? 'médecin' : 'secrétariat'} doit être rattaché à un cabinet (practiceId) ou à un praticien (practitionerId)`);
-    }
-    if (input.role === 'gp' && !input.practitionerId) {
-      throw new UnprocessableError('practitioner_required', 'Un compte médecin doit indiquer son practitionerId');
-    }
-    return this.dataSource.transaction(async (em) => {
-      let practiceId = input.practiceId ?? null;
-      if (input.practitionerId) {
-        const rows = await em.query(`SELECT practice_id FROM practitioner WHERE id = $1`, [input.practitionerId]);
-        if (!rows.length) throw new UnprocessableError('reference_not_found', 'practitionerId ne correspond à aucun praticien');
-        if (practiceId && practiceId !== rows[0].practice_id) {
-          throw new UnprocessableError('practice_mismatch', "Ce praticien n'exerce pas dans le cabinet indiqué");
-        }
-        practiceId = rows[0].practice_id;
-      }
-      const exists = await em.query(`SELECT 1 FROM app_user WHERE lower(email) = lower($1)`, [input.email]);
-      if (exists.length) throw new ConflictError('email_taken', 'Un compte existe déjà avec cet e-mail');
-      const user = em.create(User, {
-        email: input.email,
-        passwordHash: await argon2.hash(input.password),
-        role: input.role,
-        practiceId,
-        practitionerId: input.practitionerId ?? null,
-        communityId: input.communityId ?? null,
-      });
-      return em.save(user);
+  /** `POST /auth/password`: every earlier token of the account is refused from now on. */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    if (principal.kind !== 'user') throw new ForbiddenError('Une clé d’API n’a pas de mot de passe');
+    await this.limits.signInAttempt(principal.ip ?? '');
+    const [{ email }] = await this.dataSource.query(`SELECT email FROM app_user WHERE id = $1`, [principal.id]);
+    await this.checkPassword(email, currentPassword, principal.ip ?? '');
+    if (currentPassword === newPassword) throw new ConflictError('password_unchanged', 'Le nouveau mot de passe doit être différent de l’ancien');
+    const hash = await argon2.hash(newPassword);
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`UPDATE app_user SET password_hash = $2, updated_at = now() WHERE id = $1`, [principal.id, hash]);
+      await this.sessions.revokeAll(principal.id, em);
+      await this.audit.record(principal, 'update', 'user', principal.id, em);
     });
   }
 
-  /** The accounts, by role then e-mail; `role` and `practiceId` narrow the list. */
-  async listUsers(filter: { role?: Role; practiceId?: string }): Promise<UserView[]> {
-    const rows = await this.dataSource.query(
-      `SELECT id, email, role, practice_id, practitioner_id, created_at FROM app_user
-        WHERE ($1::text IS NULL OR role = $1) AND ($2::uuid IS NULL OR practice_id = $2)
-        ORDER BY role, lower(email), id LIMIT 5000`,
-      [filter.role ?? null, filter.practiceId ?? null],
-    );
-    return rows.map((r: any) => ({
-      id: r.id,
-      email: r.email,
-      role: r.role,
-      practiceId: r.practice_id ?? undefined,
-      practitionerId: r.practitioner_id ?? undefined,
-      createdAt: r.created_at.toISOString(),
-    }));
+  /**
+   * The caller of a request: `Authorization: Bearer <token>` or `X-Api-Key`. Pages a browser opens
+   * directly (the queue board) may also use `Authorization: Basic` e-mail:password (`basic`), under
+   * the same sign-in limits, and only for accounts without a second factor when none is required.
+   */
+  async authenticate(headers: Record<string, string | string[] | undefined>, ip: string, opts: { basic?: boolean } = {}): Promise<Principal> {
+    const header = headers['authorization'];
+    const apiKey = headers['x-api-key'];
+    let principal: Principal | undefined;
+    if (typeof header === 'string' && /^Bearer\s+/i.test(header)) principal = await this.sessions.verifyToken(header.replace(/^Bearer\s+/i, '').trim());
+    else if (typeof apiKey === 'string' && apiKey.length > 0) principal = await this.sessions.verifyApiKey(apiKey);
+    else if (opts.basic && typeof header === 'string' && /^Basic\s+/i.test(header)) principal = await this.basic(header, ip);
+    if (!principal) throw new UnauthorizedError('Connectez-vous : en-tête Authorization: Bearer <jeton> ou X-Api-Key manquant');
+    return { ...principal, ip };
   }
 
-  async createApiKey(name: string, role: Role, practiceId?: string): Promise<{ id: string; key: string; name: string; role: Role }> {
-    const key = `snp_${randomBytes(24).toString('base64url')}`;
-    const saved = await this.apiKeys.save(this.apiKeys.create({ name, role, practiceId: practiceId ?? null, keyHash: sha256(key) }));
-    return { id: saved.id, key, name, role };
+  private async basic(header: string, ip: string): Promise<Principal | undefined> {
+    const decoded = Buffer.from(header.replace(/^Basic\s+/i, '').trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon <= 0) return undefined;
+    await this.limits.signInAttempt(ip);
+    const account = await this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), ip);
+    if (account.mfa_enabled_at || this.config.MFA_REQUIRED) {
+      throw new UnauthorizedError('Ce compte se connecte avec un second facteur : ouvrez les files d’attente avec un jeton (Authorization: Bearer) ou une clé d’API admin');
+    }
+    return this.asPrincipal(account, ip);
+  }
+
+  /** The account for this e-mail and password; a failure counts against the account's lockout. */
+  private async checkPassword(email: string, password: string, ip: string): Promise<Account> {
+    await this.limits.assertUnlocked(email);
+    const [account]: Account[] = await this.dataSource.query(`${ACCOUNT_SQL} WHERE lower(email) = lower($1)`, [email]);
+    this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'));
+    const ok = await argon2.verify(account?.password_hash ?? (await this.dummyHash), password);
+    if (!account || !ok) {
+      await this.limits.signInFailed(email);
+      if (account) await this.audit.record(this.asPrincipal(account, ip), 'login_failed', 'user', account.id);
+      throw new UnauthorizedError('E-mail ou mot de passe incorrect');
+    }
+    if (!account.active) throw new UnauthorizedError('Ce compte est désactivé : adressez-vous à la coordination de la CPTS');
+    return account;
+  }
+
+  private asPrincipal(a: AccountRow, ip: string): Principal {
+    return { kind: 'user', id: a.id, role: a.role, practiceId: a.practice_id, practitionerId: a.practitioner_id, communityId: a.community_id, ip };
   }
 }

@@ -8,24 +8,14 @@ export interface Principal {
   role: Role;
   practiceId: string | null;
   practitionerId: string | null;
+  /** The CPTS the account acts for (coordinators, GPs, secretaries); null for admins and regulators. */
+  communityId: string | null;
+  /** The access token's id (sign-out refuses it from then on) and its expiry, epoch seconds. */
+  tokenId?: string;
+  tokenExpiresAt?: number;
+  /** The client's address (from X-Forwarded-For only behind TRUSTED_PROXIES), for the audit trail. */
+  ip?: string;
 }
 
 /** Coordinators and admins act for the whole CPTS. */
 export const isCoordination = (p: Principal) => p.role === 'admin' || p.role === 'coordinator';
-
-/** Who acted, as recorded on a row (booked_by_*, created_by_*). */
-export interface ActingSide {
-  actorId: string | null;
-  role: string;
-  practiceId: string | null;
-}
-
-/**
- * Whether `p` belongs to the side that acted: the same account or API key, any regulator for the
- * regulation, or any secretary of the same practice.
- */
-export function isSameSide(p: Principal, side: ActingSide): boolean {
-  if (side.actorId === p.id) return true;
-  if (p.role === 'regulator' && side.role === 'regulator') return true;
-  return p.role === 'secretary' && !!p.practiceId && side.practiceId === p.practiceId;
-}

@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../auth/audit.service';
+import { actorParams, auditListCte, auditRowsCte, AuditService } from '../auth/audit.service';
+import { bookingScope, receivingScope } from '../auth/scope';
 import { sha256 } from '../auth/digest';
 import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
-import { isCoordination, isSameSide, Principal } from '../auth/roles';
-import { ConflictError, ForbiddenError, NotFoundError, SlotUnavailableError, UnprocessableError } from '../errors/domain-errors';
+import { Principal } from '../auth/roles';
+import { ConflictError, NotFoundError, SlotUnavailableError, UnprocessableError } from '../errors/domain-errors';
 import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking';
 import { SlotsService } from '../slots/slots.service';
 import { toE164 } from '../validation/phone';
@@ -60,8 +61,8 @@ export function bookSql(parts?: BookingStatementParts): string {
   ), ev AS (
     INSERT INTO booking_event (booking_id, status, actor_user_id, actor_role) SELECT b.id, 'confirmed', $13, $15 FROM b
   ), au AS (
-    INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id)
-    SELECT $13, $14, $15, 'create', 'booking', b.id FROM b
+    INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, ip, action, entity, entity_id)
+    SELECT $13, $14, $15, $19, 'create', 'booking', b.id FROM b
   ), ${bookingConfirmedRows}${parts ? `, ${parts.after}` : ''}
   SELECT b.*, ${queuedJson('nt')} AS notifications, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
          pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
@@ -71,8 +72,8 @@ export function bookSql(parts?: BookingStatementParts): string {
 }
 
 const BOOK_SQL = bookSql();
-/** Parameters $1…$18 are the booking's; a caller's parts number theirs from here. */
-export const FIRST_EXTRA_BOOKING_PARAM = 19;
+/** Parameters $1…$19 are the booking's; a caller's parts number theirs from here. */
+export const FIRST_EXTRA_BOOKING_PARAM = 20;
 
 /** Where a slot is and what kind it is: the centre and filter of its alternatives. */
 interface SlotPlace {
@@ -96,7 +97,7 @@ function bookParams(principal: Principal, req: BookingRequest, phone: string, ag
     req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
     req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
     principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role, principal.practiceId,
-    idempotencyKey, requestHash,
+    idempotencyKey, requestHash, principal.ip ?? null,
   ];
 }
 
@@ -222,48 +223,57 @@ export class BookingsService {
     });
   }
 
+  /** A booking in the caller's scope (404 otherwise, whether it exists or not), its reading audited in the same statement. */
   async get(principal: Principal, id: string) {
-    const row = await this.row(id);
-    if (!canSee(principal, row)) throw new ForbiddenError('Ce rendez-vous ne concerne ni votre cabinet ni vos réservations');
-    await this.audit.record(principal, 'read', 'booking', id);
-    return present(row);
+    const scope = bookingScope(principal, 2);
+    const rows = await this.dataSource.query(
+      `WITH v AS (${BOOKING_VIEW_SQL} WHERE b.id = $1 AND ${scope.sql}), ${auditRowsCte('au', 'v', 'booking', 2 + scope.params.length)}
+       SELECT * FROM v`,
+      [id, ...scope.params, ...actorParams(principal), 'read'],
+    );
+    if (!rows.length) throw new NotFoundError('Rendez-vous');
+    return present(rows[0]);
   }
 
+  /** The bookings in the caller's scope whose slot starts in the window, their reading audited in the same statement. */
   async list(principal: Principal, q: ListBookingsQuery) {
     const from = q.from ? new Date(q.from) : DateTime.now().setZone(ZONE).startOf('day').toJSDate();
     const to = q.to ? new Date(q.to) : DateTime.fromJSDate(from).plus({ days: 2 }).toJSDate();
-    const [scope, scopeParams] = isCoordination(principal)
-      ? ['TRUE', []]
-      : principal.role === 'regulator'
-        ? [`b.booked_by_role = 'regulator'`, []]
-        : principal.role === 'gp'
-          ? [`s.practitioner_id = $3`, [principal.practitionerId]]
-          : [`(b.booked_by_practice_id = $3 OR s.practice_id = $3 OR coalesce(b.booked_by_user_id, b.booked_by_api_key_id) = $4)`, [principal.practiceId, principal.id]];
+    const scope = bookingScope(principal, 3);
     const rows = await this.dataSource.query(
-      `${BOOKING_VIEW_SQL} WHERE s.starts_at >= $1 AND s.starts_at < $2 AND ${scope} ORDER BY s.starts_at LIMIT 1000`,
-      [from, to, ...scopeParams],
+      `WITH v AS (${BOOKING_VIEW_SQL} WHERE s.starts_at >= $1 AND s.starts_at < $2 AND ${scope.sql} ORDER BY s.starts_at LIMIT 1000),
+       ${auditListCte('au', 'v', 'booking', 3 + scope.params.length)}
+       SELECT * FROM v ORDER BY starts_at, id`,
+      [from, to, ...scope.params, ...actorParams(principal)],
     );
-    await this.audit.record(principal, 'list', 'booking', null);
     return rows.map(present);
   }
 
-  /** Cancels a booking; a slot still ahead is free again at once. Cancelling twice is harmless. */
-  async cancel(principal: Principal, id: string, reason?: string) {
-    const row = await this.row(id);
-    if (!canSee(principal, row)) throw new ForbiddenError('Seuls le cabinet ou la régulation qui a réservé, le cabinet qui reçoit et la coordination peuvent annuler');
-    if (row.status === 'cancelled') return { id, status: 'cancelled' };
+  /**
+   * Cancels a booking in the caller's scope (404 otherwise); a slot still ahead is free again at
+   * once. Cancelling twice is harmless. `scoped: false` for a cancellation already authorised
+   * (a request's filer cancelling the request its booking came from).
+   */
+  async cancel(principal: Principal, id: string, reason?: string, { scoped = true } = {}) {
+    const scopeFrom = (first: number) => (scoped ? bookingScope(principal, first) : { sql: 'TRUE', params: [] });
+    const scope = scopeFrom(3);
     const freedSlotIds: string[] = [];
     let told: { notifications: Array<{ id: string; sendAt: string }> } | undefined;
     await this.dataSource.transaction(async (em) => {
       const done = await updateReturning(
         em,
-        `UPDATE booking SET status = 'cancelled', cancel_reason = $2, cancelled_at = now(), status_changed_at = now()
-          WHERE id = $1 AND status = 'confirmed' RETURNING slot_id`,
-        [id, reason ?? null],
+        `UPDATE booking b SET status = 'cancelled', cancel_reason = $2, cancelled_at = now(), status_changed_at = now()
+           FROM slot s JOIN practice p ON p.id = s.practice_id
+          WHERE b.id = $1 AND s.id = b.slot_id AND b.status = 'confirmed' AND ${scope.sql} RETURNING b.slot_id`,
+        [id, reason ?? null, ...scope.params],
       );
       if (!done.length) {
-        const [{ status }] = await em.query(`SELECT status FROM booking WHERE id = $1`, [id]);
-        if (status === 'cancelled') return;
+        const [row] = await em.query(
+          `SELECT b.status FROM booking b JOIN slot s ON s.id = b.slot_id JOIN practice p ON p.id = s.practice_id WHERE b.id = $1 AND ${scopeFrom(2).sql}`,
+          [id, ...scope.params],
+        );
+        if (!row) throw new NotFoundError('Rendez-vous');
+        if (row.status === 'cancelled') return;
         throw new ConflictError('booking_closed', 'Ce rendez-vous a déjà eu lieu (honoré ou non honoré) : il ne peut plus être annulé');
       }
       const freed = await updateReturning(
@@ -281,19 +291,25 @@ export class BookingsService {
     return { id, status: 'cancelled' };
   }
 
-  /** The receiving side records whether the patient came, once the slot has started. */
+  /** The receiving side (the slot's GP or its practice's secretaries) records whether the patient came, once the slot has started. */
   async recordOutcome(principal: Principal, id: string, outcome: 'attended' | 'no_show') {
-    const row = await this.row(id);
-    if (!isReceivingSide(principal, row)) throw new ForbiddenError('Seul le cabinet qui reçoit le patient indique s’il est venu');
-    if (row.status === 'cancelled') throw new ConflictError('booking_cancelled', 'Ce rendez-vous a été annulé');
-    if (row.starts_at > new Date()) throw new UnprocessableError('outcome_too_early', 'Le rendez-vous n’a pas encore commencé');
+    const scope = receivingScope(principal, 3);
     await this.dataSource.transaction(async (em) => {
       const done = await updateReturning(
         em,
-        `UPDATE booking SET status = $2, outcome_at = now(), status_changed_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING id`,
-        [id, outcome],
+        `UPDATE booking b SET status = $2, outcome_at = now(), status_changed_at = now() FROM slot s
+          WHERE b.id = $1 AND s.id = b.slot_id AND b.status <> 'cancelled' AND s.starts_at <= now() AND ${scope.sql} RETURNING b.id`,
+        [id, outcome, ...scope.params],
       );
-      if (!done.length) throw new ConflictError('booking_cancelled', 'Ce rendez-vous a été annulé');
+      if (!done.length) {
+        const [row] = await em.query(
+          `SELECT b.status, s.starts_at > now() AS ahead FROM booking b JOIN slot s ON s.id = b.slot_id WHERE b.id = $1 AND ${receivingScope(principal, 2).sql}`,
+          [id, ...scope.params],
+        );
+        if (!row) throw new NotFoundError('Rendez-vous');
+        if (row.status === 'cancelled') throw new ConflictError('booking_cancelled', 'Ce rendez-vous a été annulé');
+        throw new UnprocessableError('outcome_too_early', 'Le rendez-vous n’a pas encore commencé');
+      }
       await this.recordStatus(em, id, outcome, principal);
       await this.audit.record(principal, 'outcome', 'booking', id, em);
     });
@@ -325,19 +341,6 @@ export class BookingsService {
 }
 
 const formatAge = (months: number) => (months % 12 === 0 ? `${months / 12} ans` : `${months} mois`);
-
-function isBookingSide(p: Principal, b: any): boolean {
-  return isSameSide(p, { actorId: b.booked_by_user_id ?? b.booked_by_api_key_id, role: b.booked_by_role, practiceId: b.booked_by_practice_id });
-}
-
-function isReceivingSide(p: Principal, b: any): boolean {
-  if (p.role === 'gp') return p.practitionerId === b.practitioner_id;
-  return p.role === 'secretary' && !!p.practiceId && p.practiceId === b.receiving_practice_id;
-}
-
-function canSee(p: Principal, b: any): boolean {
-  return isCoordination(p) || isBookingSide(p, b) || isReceivingSide(p, b);
-}
 
 function present(b: any) {
   return {

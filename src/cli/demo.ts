@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { join, resolve } from 'path';
 import { DataSource } from 'typeorm';
 import { createApp } from '../app.factory';
-import { AuthService } from '../auth/auth.service';
+import { AccountsService } from '../auth/accounts.service';
 import { Principal } from '../auth/roles';
 import { loadConfig } from '../config/app-config';
 import { CommunesService } from '../directory/communes.service';
@@ -21,8 +21,8 @@ async function main() {
   );
   const app = await createApp(config);
   await app.init();
-  const accounts = await seed(app.get(DataSource), app.get(CommunesService), app.get(DirectoryService), app.get(AuthService), app.get(SlotsService));
-  await app.listen(config.PORT, '0.0.0.0');
+  const accounts = await seed(app.get(DataSource), app.get(CommunesService), app.get(DirectoryService), app.get(AccountsService), app.get(SlotsService));
+  await app.listen(config.PORT, config.HOST);
   const url = `http://localhost:${config.PORT}`;
   const lines = [
     '',
@@ -42,14 +42,15 @@ async function main() {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function seed(ds: DataSource, communes: CommunesService, directory: DirectoryService, auth: AuthService, slots: SlotsService) {
+async function seed(ds: DataSource, communes: CommunesService, directory: DirectoryService, accounts: AccountsService, slots: SlotsService) {
   await communes.importCoordinates(join(__dirname, '..', '..', 'data', 'communes-demo.csv'));
-  const coordinator: Principal = { kind: 'user', id: '00000000-0000-0000-0000-000000000000', role: 'admin', practiceId: null, practitionerId: null };
-  const accounts: Array<{ role: string; email: string }> = [];
-  const account = async (role: 'gp' | 'secretary' | 'regulator' | 'coordinator', email: string, links: { practiceId?: string; practitionerId?: string } = {}) => {
+  const [admin] = await ds.query(`SELECT id FROM app_user WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
+  const seeder: Principal = { kind: 'user', id: admin.id, role: 'admin', practiceId: null, practitionerId: null, communityId: null };
+  const created: Array<{ role: string; email: string }> = [];
+  const account = async (role: 'gp' | 'secretary' | 'regulator' | 'coordinator', email: string, links: { practiceId?: string; practitionerId?: string; communityId?: string } = {}) => {
     const exists = await ds.query(`SELECT 1 FROM app_user WHERE lower(email) = lower($1)`, [email]);
-    if (!exists.length) await auth.createUser({ email, password: DEMO_PASSWORD, role, ...links });
-    accounts.push({ role, email });
+    if (!exists.length) await accounts.create(seeder, { email, password: DEMO_PASSWORD, role, ...links });
+    created.push({ role, email });
   };
 
   let [community] = await ds.query(`SELECT id FROM community WHERE name = $1`, [DEMO_COMMUNITY.name]);
@@ -58,15 +59,15 @@ async function seed(ds: DataSource, communes: CommunesService, directory: Direct
 
   for (const p of DEMO_PRACTICES) {
     let [practice] = await ds.query(`SELECT id FROM practice WHERE community_id = $1 AND name = $2`, [community.id, p.name]);
-    practice ??= await directory.createPractice({ communityId: community.id, name: p.name, address: p.address, communeCode: p.communeCode, phone: p.phone, kind: 'cabinet' });
+    practice ??= await directory.createPractice(seeder, { communityId: community.id, name: p.name, address: p.address, communeCode: p.communeCode, phone: p.phone, kind: 'cabinet' });
     for (const d of p.practitioners) {
       const rpps = withRppsCheckDigit(d.rppsPrefix);
       let [practitioner] = await ds.query(`SELECT id FROM practitioner WHERE rpps = $1`, [rpps]);
       if (!practitioner) {
         const modalities = d.modalities ?? ['in_person'];
-        practitioner = await directory.createPractitioner({ rpps, firstName: d.firstName, lastName: d.lastName, profession: 'general_practitioner', practiceId: practice.id, minPatientAgeMonths: d.minPatientAgeMonths ?? 0, modalities });
+        practitioner = await directory.createPractitioner(seeder, { rpps, firstName: d.firstName, lastName: d.lastName, profession: 'general_practitioner', practiceId: practice.id, minPatientAgeMonths: d.minPatientAgeMonths ?? 0, modalities });
         for (const t of d.templates) {
-          await slots.createTemplate(coordinator, { practitionerId: practitioner.id, weekdays: [1, 2, 3, 4, 5, 6, 7], validFrom: today, ...t });
+          await slots.createTemplate(seeder, { practitionerId: practitioner.id, weekdays: [1, 2, 3, 4, 5, 6, 7], validFrom: today, ...t });
         }
       }
       await account('gp', `dr.${slug(d.lastName)}@demo.cpts.fr`, { practitionerId: practitioner.id });
@@ -75,10 +76,10 @@ async function seed(ds: DataSource, communes: CommunesService, directory: Direct
     if (p.key === 'chateaudun') await account('secretary', 'secretariat.chateaudun@demo.cpts.fr', { practiceId: practice.id });
   }
   await account('regulator', 'regulation.samu28@demo.cpts.fr');
-  await account('coordinator', 'coordination@demo.cpts.fr');
+  await account('coordinator', 'coordination@demo.cpts.fr', { communityId: community.id });
   // Templates already give slots from now to the coming week; re-running tops up, never duplicates.
   await slots.expandTemplates();
-  return accounts;
+  return created;
 }
 
 const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, '-');

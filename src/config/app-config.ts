@@ -16,6 +16,17 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT = 3000;
 
+  /** Address the HTTP server listens on: this machine only unless told otherwise (0.0.0.0 in a container behind its proxy). */
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed (comma-separated addresses or CIDR ranges,
+   * e.g. `127.0.0.1,10.0.0.0/8`); empty: the direct peer's address is the client's.
+   */
+  @IsString() @Matches(/^[0-9a-fA-F.:/,\s]*$/, { message: 'TRUSTED_PROXIES : adresses IP ou plages CIDR séparées par des virgules' })
+  TRUSTED_PROXIES = '';
+
   @IsOptional() @IsEmail()
   ADMIN_EMAIL?: string;
 
@@ -29,8 +40,12 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   WORKERS_ENABLED = true;
 
-  @IsString() @MinLength(16, { message: 'JWT_SECRET doit faire au moins 16 caractères' })
-  JWT_SECRET = 'change-me-in-production-please';
+  /**
+   * Signing key of access tokens (at least 32 characters). Unset: a random key generated on first
+   * start and kept in the database, shared by every process; there is no built-in default.
+   */
+  @IsOptional() @IsString() @MinLength(32, { message: 'JWT_SECRET doit faire au moins 32 caractères (ou ne pas être défini : une clé aléatoire est alors gardée en base)' })
+  JWT_SECRET?: string = undefined;
 
   @Transform(toInt) @IsInt() @Min(60)
   JWT_TTL_SECONDS = 8 * 3600;
@@ -101,23 +116,81 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(128)
   NOTIFY_CONCURRENCY = 32;
 
-  /** Requests per minute per client on sign-in. */
+  /** Sign-in attempts (password and second-factor codes) per minute and client address, shared by every API process (Redis). */
   @Transform(toInt) @IsInt() @Min(1)
   LOGIN_RATE_LIMIT = 20;
+
+  /** Failed sign-ins of one account within ACCOUNT_LOCKOUT_MINUTES that lock it for as long (429 account_locked, even with the right password). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  ACCOUNT_LOCKOUT_ATTEMPTS = 10;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(1440)
+  ACCOUNT_LOCKOUT_MINUTES = 15;
+
+  /**
+   * A second factor (TOTP) for every password account: they enrol at their next sign-in. Default
+   * true when NODE_ENV=production, false otherwise (demo, tests). API keys are not concerned.
+   */
+  @Transform(toBool) @IsBoolean()
+  MFA_REQUIRED = false;
+
+  /** Slots one account (or API key) may hold at once; the next hold answers 429 too_many_holds. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  MAX_LIVE_HOLDS = 3;
+
+  /** Messages (SMS and e-mail) sent per hour because of one account's actions; beyond, a message is `failed` with `budget_exceeded`. */
+  @Transform(toInt) @IsInt() @Min(1)
+  NOTIFY_BUDGET_PER_ACCOUNT_PER_HOUR = 200;
+
+  /** Messages sent per hour by the whole deployment. */
+  @Transform(toInt) @IsInt() @Min(1)
+  NOTIFY_BUDGET_PER_HOUR = 5000;
+
+  /** Audit events are kept this long, then deleted by the daily retention job. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  AUDIT_RETENTION_DAYS = 365;
+
+  /** Patients' identity in bookings, requests and messages is anonymised this long after the consultation (or the request's deadline). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  PATIENT_DATA_RETENTION_DAYS = 90;
+
+  /** The web address users reach the service at (Pro Santé Connect sends them back there), e.g. https://snp.cpts-dunois.fr. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL doit être une URL http(s)' })
+  PUBLIC_URL?: string = undefined;
+
+  /**
+   * Pro Santé Connect: the whole URL of its discovery document (PSC publishes it at
+   * /.well-known/wallet-openid-configuration), https, or http on a loopback address for tests.
+   */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'PSC_DISCOVERY_URL doit être une URL http(s)' })
+  PSC_DISCOVERY_URL?: string = undefined;
+
+  @IsOptional() @IsString()
+  PSC_CLIENT_ID?: string = undefined;
+
+  @IsOptional() @IsString()
+  PSC_CLIENT_SECRET?: string = undefined;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const known = Object.keys(new AppConfig());
   const raw: Record<string, unknown> = {};
   for (const key of known) if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  // A second factor is the production default; the demo and tests opt in.
+  if (raw.MFA_REQUIRED === undefined) raw.MFA_REQUIRED = String((overrides.NODE_ENV ?? raw.NODE_ENV) === 'production');
   const config = plainToInstance(AppConfig, { ...raw, ...overrides });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length) {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
     throw new Error(`Configuration invalide:\n  ${lines.join('\n  ')}`);
   }
-  if (config.NODE_ENV === 'production' && config.JWT_SECRET === new AppConfig().JWT_SECRET) {
-    throw new Error('Configuration invalide: JWT_SECRET doit être défini en production');
+  if (config.PSC_DISCOVERY_URL) {
+    const missing = (['PSC_CLIENT_ID', 'PSC_CLIENT_SECRET', 'PUBLIC_URL'] as const).filter((k) => !config[k]);
+    if (missing.length) throw new Error(`Configuration invalide: Pro Santé Connect (PSC_DISCOVERY_URL) demande aussi ${missing.join(', ')}`);
+    const url = new URL(config.PSC_DISCOVERY_URL);
+    if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      throw new Error('Configuration invalide: PSC_DISCOVERY_URL doit être en https (http seulement sur une adresse locale, pour les tests)');
+    }
   }
   return config;
 }

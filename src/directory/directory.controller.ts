@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { Principal } from '../auth/roles';
 import { CommunesService } from './communes.service';
 import { Practice } from './practice.entity';
 import { DirectoryService } from './directory.service';
@@ -28,15 +29,15 @@ export class DirectoryController {
   @Roles('admin', 'coordinator')
   @Post('practices')
   @ApiOperation({ summary: 'Inscrire un cabinet (position : celle donnée, sinon le centre de la commune)' })
-  async createPractice(@Body() dto: CreatePracticeDto) {
-    return presentPractice(await this.directory.createPractice(dto));
+  async createPractice(@CurrentPrincipal() p: Principal, @Body() dto: CreatePracticeDto) {
+    return presentPractice(await this.directory.createPractice(p, dto));
   }
 
   @Roles('admin', 'coordinator')
   @Post('practitioners')
   @ApiOperation({ summary: 'Inscrire un praticien (RPPS vérifié)' })
-  createPractitioner(@Body() dto: CreatePractitionerDto) {
-    return this.directory.createPractitioner(dto);
+  createPractitioner(@CurrentPrincipal() p: Principal, @Body() dto: CreatePractitionerDto) {
+    return this.directory.createPractitioner(p, dto);
   }
 
   @Get('practices')

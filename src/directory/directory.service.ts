@@ -36,7 +36,10 @@ export class DirectoryService {
     return this.communities.save(this.communities.create({ name: dto.name, communeCodes: dto.communeCodes, timezone: 'Europe/Paris' }));
   }
 
-  async createPractice(dto: CreatePracticeDto): Promise<Practice> {
+  /** A coordinator enrols practices in their own CPTS only (403 for another). */
+  async createPractice(principal: Principal, dto: CreatePracticeDto): Promise<Practice> {
+    const scope = coordinationScope(principal);
+    if (scope && dto.communityId !== scope) throw new ForbiddenError('Vous inscrivez des cabinets dans votre CPTS seulement');
     if (!(await this.communities.existsBy({ id: dto.communityId }))) throw new UnprocessableError('reference_not_found', 'communityId ne correspond à aucune CPTS');
     const commune = await this.communes.byCode(dto.communeCode);
     if (!commune) throw new UnprocessableError('commune_unknown', `La commune ${dto.communeCode} n'existe pas dans le code officiel géographique`);
@@ -55,8 +58,12 @@ export class DirectoryService {
     );
   }
 
-  async createPractitioner(dto: CreatePractitionerDto): Promise<Practitioner> {
-    if (!(await this.practices.existsBy({ id: dto.practiceId }))) throw new UnprocessableError('reference_not_found', 'practiceId ne correspond à aucun cabinet');
+  /** A coordinator enrols practitioners in their own CPTS's practices only (403 for another). */
+  async createPractitioner(principal: Principal, dto: CreatePractitionerDto): Promise<Practitioner> {
+    const practice = await this.practices.findOneBy({ id: dto.practiceId });
+    if (!practice) throw new UnprocessableError('reference_not_found', 'practiceId ne correspond à aucun cabinet');
+    const scope = coordinationScope(principal);
+    if (scope && practice.communityId !== scope) throw new ForbiddenError('Ce cabinet n’appartient pas à votre CPTS');
     if (await this.practitioners.existsBy({ rpps: dto.rpps })) throw new ConflictError('rpps_taken', `Le praticien RPPS ${dto.rpps} est déjà inscrit`);
     return this.practitioners.save(
       this.practitioners.create({
@@ -76,16 +83,28 @@ export class DirectoryService {
   }
 
   listPractitioners(q: ListPractitionersQuery): Promise<Practitioner[]> {
-    return this.practitioners.find({ where: { ...(q.id && { id: q.id }), ...(q.practiceId && { practiceId: q.practiceId }), ...(q.profession && { profession: q.profession }) }, order: { lastName: 'ASC' }, take: 1000 });
+    const where = { ...(q.id && { id: q.id }), ...(q.practiceId && { practiceId: q.practiceId }), ...(q.profession && { profession: q.profession }) };
+    if (!q.communityId) return this.practitioners.find({ where, order: { lastName: 'ASC' }, take: 1000 });
+    return this.practitioners
+      .createQueryBuilder('pr')
+      .innerJoin(Practice, 'p', 'p.id = pr.practiceId AND p.communityId = :communityId', { communityId: q.communityId })
+      .where(where)
+      .orderBy('pr.lastName', 'ASC')
+      .take(1000)
+      .getMany();
   }
 
-  /** The practitioner with its community's time zone, after checking the caller may manage their agenda. */
+  /**
+   * The practitioner with its community's time zone, if the caller may manage their agenda: a
+   * coordinator's own CPTS only (in the query: another CPTS's practitioner is unknown to them, 404),
+   * then a GP their own and a secretary their practice's (403 with what they may do).
+   */
   async practitionerForAgenda(principal: Principal, practitionerId: string): Promise<PractitionerWithZone> {
     const rows = await this.dataSource.query(
       `SELECT pr.id, pr.practice_id AS "practiceId", pr.modalities, c.timezone
          FROM practitioner pr JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
-        WHERE pr.id = $1`,
-      [practitionerId],
+        WHERE pr.id = $1 AND ($2::uuid IS NULL OR p.community_id = $2)`,
+      [practitionerId, coordinationScope(principal)],
     );
     const found: PractitionerWithZone | undefined = rows[0];
     if (!found) throw new NotFoundError('Praticien');
@@ -94,7 +113,17 @@ export class DirectoryService {
   }
 }
 
-/** A GP manages their own agenda, a secretary those of their practice, coordination every agenda. */
+/**
+ * The community a coordinator acts for (their statements filter on it); null for everyone else
+ * (admins see every CPTS; GPs and secretaries are held to their own practitioner or practice).
+ */
+export function coordinationScope(principal: Principal): string | null {
+  if (principal.role !== 'coordinator') return null;
+  if (!principal.communityId) throw new ForbiddenError('Ce compte de coordination n’est rattaché à aucune CPTS');
+  return principal.communityId;
+}
+
+/** A GP manages their own agenda, a secretary those of their practice, coordination every agenda (of their CPTS: see coordinationScope). */
 export function assertAgendaAccess(principal: Principal, practitioner: { id: string; practiceId: string }): void {
   if (isCoordination(principal)) return;
   if (principal.role === 'gp' && principal.practitionerId === practitioner.id) return;

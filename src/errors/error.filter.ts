@@ -1,5 +1,4 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-errors';
 
@@ -33,6 +32,9 @@ const PG_INPUT_ERRORS: Record<string, [number, string, string]> = {
   '22007': [400, 'validation_failed', 'Date ou heure invalide'],
   '22008': [400, 'validation_failed', 'Date ou heure hors limites'],
   '22001': [400, 'validation_failed', 'Texte trop long'],
+  '22021': [400, 'validation_failed', 'Caractère invalide dans le texte envoyé'],
+  '22P05': [400, 'validation_failed', 'Caractère invalide dans le texte envoyé'],
+  '54001': [400, 'validation_failed', 'Requête trop complexe'],
   '23503': [422, 'reference_not_found', "Une référence (identifiant) n'existe pas"],
   '23505': [409, 'conflict', 'Cet élément existe déjà'],
 };
@@ -49,15 +51,13 @@ export class ErrorFilter implements ExceptionFilter {
       const err = exception as Error;
       this.logger.error({ err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'unhandled error');
     }
+    if (typeof (body as any).retryAfterSeconds === 'number') reply.header('retry-after', String((body as any).retryAfterSeconds));
     reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
 
   toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
       return { statusCode: exception.status, error: exception.code, message: exception.message, ...exception.extra };
-    }
-    if (exception instanceof ThrottlerException) {
-      return { statusCode: 429, error: 'rate_limited', message: HTTP_CODES[429][1] };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

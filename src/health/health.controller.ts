@@ -3,6 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { Public } from '../auth/auth.decorators';
+import { AppConfig } from '../config/app-config';
+import { missingProviders } from '../notifications/channels';
 import { REDIS } from '../redis/redis.module';
 import { within } from '../redis/within';
 
@@ -14,12 +16,13 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
   ) {}
 
   @Public()
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: '200 quand PostgreSQL et Redis répondent, 503 sinon' })
+  @ApiOperation({ summary: '200 quand PostgreSQL et Redis répondent, 503 sinon ; `messages` nomme les fournisseurs SMS / e-mail manquants (sans effet sur le statut)' })
   check() {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 1500 }),
@@ -31,6 +34,11 @@ export class HealthController {
         } catch (e) {
           return redis.down({ message: (e as Error).message });
         }
+      },
+      // Informative: a replica without providers still serves; the operator reads what is missing.
+      async () => {
+        const missing = missingProviders(this.config);
+        return this.indicators.check('messages').up(missing.length ? { delivered: false, missing } : { delivered: true });
       },
     ]);
   }

@@ -2,14 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { sha256 } from '../auth/digest';
-import { isCoordination, isSameSide, Principal } from '../auth/roles';
+import { actorParams, auditListCte, auditRowsCte, AuditService } from '../auth/audit.service';
+import { isCoordination, Principal } from '../auth/roles';
+import { requestScope } from '../auth/scope';
 import { patientAgeMonths } from '../bookings/age';
 import { BookingsService } from '../bookings/bookings.service';
 import { presentPatient } from '../bookings/patient';
 import { AppConfig } from '../config/app-config';
 import { updateReturning } from '../database/returning';
 import { CommunesService } from '../directory/communes.service';
-import { ForbiddenError, NotFoundError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
+import { NotFoundError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
 import { DEFAULT_MAX_DISTANCE_KM } from '../slots/ranking';
 import { toE164 } from '../validation/phone';
 import { CreateRequestDto, ListRequestsQuery } from './dto/requests.dto';
@@ -27,6 +29,7 @@ export class RequestsService {
     private readonly communes: CommunesService,
     private readonly bookings: BookingsService,
     private readonly producer: MatchingProducer,
+    private readonly audit: AuditService,
   ) {}
 
   /** Persists the request first, then queues its job; 202 even when Redis is down (the reconciler queues it). */
@@ -51,16 +54,20 @@ export class RequestsService {
     const flags = priorityFlags({ hasReferringGp: dto.patient.hasReferringGp, chronicCondition: dto.chronicCondition, ageMonths });
     try {
       const [row] = await this.dataSource.query(
-        `INSERT INTO snp_request (patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email, patient_commune_code,
+        `WITH r AS (INSERT INTO snp_request (patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email, patient_commune_code,
            patient_has_referring_gp, chronic_condition, urgency, reason, location_commune_code, lat, lon, not_before, not_after, escalate_at,
-           modalities, max_distance_km, created_by_user_id, created_by_api_key_id, created_by_role, created_by_practice_id, idempotency_key, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING *`,
+           modalities, max_distance_km, created_by_user_id, created_by_api_key_id, created_by_role, created_by_practice_id, idempotency_key, request_hash,
+           created_by_community_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING *),
+         ${auditRowsCte('au', 'r', 'request', 26)}
+         SELECT * FROM r`,
         [
           dto.patient.firstName, dto.patient.lastName, dto.patient.birthDate, phone, dto.patient.email ?? null, dto.patient.communeCode ?? null,
           dto.patient.hasReferringGp ?? null, dto.chronicCondition ?? false, urgency(flags), dto.reason ?? null, dto.location.communeCode ?? null,
           place.lat, place.lon, notBefore.toJSDate(), notAfter.toJSDate(), escalateAt.toJSDate(), dto.modalities ?? ['in_person'],
           dto.maxDistanceKm ?? DEFAULT_MAX_DISTANCE_KM, principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null,
-          principal.role, principal.practiceId, idempotencyKey ?? null, requestHash,
+          principal.role, principal.practiceId, idempotencyKey ?? null, requestHash, principal.communityId,
+          ...actorParams(principal), 'create',
         ],
       );
       await this.producer.requestFiled(row.id, row.escalate_at);
@@ -74,36 +81,49 @@ export class RequestsService {
     }
   }
 
+  /** A request in the caller's scope (404 otherwise), its reading audited in the same statement. */
   async get(principal: Principal, id: string) {
-    const row = await this.row(id);
-    if (!canSee(principal, row)) throw new ForbiddenError('Cette demande a été déposée par un autre cabinet ou service');
-    return (await this.answer([row]))[0];
+    const scope = requestScope(principal, 2);
+    const rows = await this.dataSource.query(
+      `WITH v AS (SELECT * FROM snp_request r WHERE r.id = $1 AND ${scope.sql}), ${auditRowsCte('au', 'v', 'request', 2 + scope.params.length)}
+       SELECT * FROM v`,
+      [id, ...scope.params, ...actorParams(principal), 'read'],
+    );
+    if (!rows.length) throw new NotFoundError('Demande SNP');
+    return (await this.answer(rows))[0];
   }
 
+  /** The requests in the caller's scope, newest first, their reading audited in the same statement. */
   async list(principal: Principal, q: ListRequestsQuery) {
-    const [scope, params] = isCoordination(principal)
-      ? ['TRUE', []]
-      : principal.role === 'regulator'
-        ? [`created_by_role = 'regulator'`, []]
-        : [`(created_by_practice_id = $2 OR coalesce(created_by_user_id, created_by_api_key_id) = $3)`, [principal.practiceId, principal.id]];
+    const scope = requestScope(principal, 2);
     const rows = await this.dataSource.query(
-      `SELECT * FROM snp_request WHERE ($1::text IS NULL OR status = $1) AND ${scope} ORDER BY created_at DESC LIMIT 500`,
-      [q.status ?? null, ...params],
+      `WITH v AS (SELECT * FROM snp_request r WHERE ($1::text IS NULL OR r.status = $1) AND ${scope.sql} ORDER BY r.created_at DESC LIMIT 500),
+       ${auditListCte('au', 'v', 'request', 2 + scope.params.length)}
+       SELECT * FROM v ORDER BY created_at DESC, id`,
+      [q.status ?? null, ...scope.params, ...actorParams(principal)],
     );
     return this.answer(rows);
   }
 
-  /** Cancels a request; a matched one also cancels its booking (the slot is free again). Twice is harmless. */
+  /**
+   * Cancels a request in the caller's scope (404 otherwise); a matched one also cancels its booking
+   * (the slot is free again). Twice is harmless.
+   */
   async cancel(principal: Principal, id: string) {
-    const row = await this.row(id);
-    if (!canSee(principal, row)) throw new ForbiddenError('Seul le cabinet ou le service qui a déposé la demande peut l’annuler');
+    const scope = requestScope(principal, 2);
     const [cancelled] = await updateReturning(
       this.dataSource,
-      `UPDATE snp_request SET status = 'cancelled', status_changed_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
-      [id],
+      `UPDATE snp_request r SET status = 'cancelled', status_changed_at = now() WHERE r.id = $1 AND r.status <> 'cancelled' AND ${scope.sql} RETURNING *`,
+      [id, ...scope.params],
     );
-    if (cancelled?.booking_id) await this.bookings.cancel(principal, cancelled.booking_id, 'demande SNP annulée');
-    return (await this.answer([cancelled ?? row]))[0];
+    if (!cancelled) {
+      const rows = await this.dataSource.query(`SELECT * FROM snp_request r WHERE r.id = $1 AND ${scope.sql}`, [id, ...scope.params]);
+      if (!rows.length) throw new NotFoundError('Demande SNP');
+      return (await this.answer(rows))[0];
+    }
+    await this.audit.record(principal, 'cancel', 'request', id);
+    if (cancelled.booking_id) await this.bookings.cancel(principal, cancelled.booking_id, 'demande SNP annulée', { scoped: false });
+    return (await this.answer([cancelled]))[0];
   }
 
   private async placeOf(dto: CreateRequestDto): Promise<{ lat: number; lon: number }> {
@@ -126,12 +146,6 @@ export class RequestsService {
       throw new UnprocessableError('idempotency_key_reused', 'Cette clé Idempotency-Key a déjà servi pour une autre demande : utilisez une nouvelle clé');
     }
     return (await this.answer(rows))[0];
-  }
-
-  private async row(id: string) {
-    const rows = await this.dataSource.query(`SELECT * FROM snp_request WHERE id = $1`, [id]);
-    if (!rows.length) throw new NotFoundError('Demande SNP');
-    return rows[0];
   }
 
   /** The requests as answered, with their bookings read in one query. */
@@ -164,17 +178,11 @@ function present(r: any, booking: unknown) {
   };
 }
 
-function isFilingSide(p: Principal, r: any): boolean {
-  return isSameSide(p, { actorId: r.created_by_user_id ?? r.created_by_api_key_id, role: r.created_by_role, practiceId: r.created_by_practice_id });
-}
-
-function canSee(p: Principal, r: any): boolean {
-  return isCoordination(p) || isFilingSide(p, r);
-}
-
-/** Who the engine books for: the side that filed the request. */
+/**
+ * Who the engine books for: the side that filed the request (the booking records it as its author,
+ * and its messages are charged to it). The engine acts from no address.
+ */
 export function principalOfRequest(r: any): Principal {
-  return r.created_by_user_id
-    ? { kind: 'user', id: r.created_by_user_id, role: r.created_by_role, practiceId: r.created_by_practice_id, practitionerId: null }
-    : { kind: 'api_key', id: r.created_by_api_key_id, role: r.created_by_role, practiceId: r.created_by_practice_id, practitionerId: null };
+  const side = { role: r.created_by_role, practiceId: r.created_by_practice_id, practitionerId: null, communityId: null };
+  return r.created_by_user_id ? { kind: 'user', id: r.created_by_user_id, ...side } : { kind: 'api_key', id: r.created_by_api_key_id, ...side };
 }

@@ -25,6 +25,8 @@ export interface NotificationChannel {
   readonly kind: ChannelKind;
   /** Recorded on the row as `provider`. */
   readonly provider: string;
+  /** False for the local outbox file: what it takes reaches nobody (the row says `outbox`, not `sent`). */
+  readonly delivers: boolean;
   send(message: OutgoingMessage): Promise<{ providerId: string | null }>;
   close?(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export interface NotificationChannel {
 export class SmsWebhookChannel implements NotificationChannel {
   readonly kind = 'sms' as const;
   readonly provider = 'sms-webhook';
+  readonly delivers = true;
   private readonly pool = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
 
   constructor(
@@ -91,6 +94,7 @@ function providerIdOf(body: string): string | null {
 export class SmtpChannel implements NotificationChannel {
   readonly kind = 'email' as const;
   readonly provider = 'smtp';
+  readonly delivers = true;
   private readonly transport: Transporter;
 
   constructor(url: string, private readonly from: string) {
@@ -121,6 +125,7 @@ export class SmtpChannel implements NotificationChannel {
  */
 export class OutboxChannel implements NotificationChannel {
   readonly provider = 'outbox';
+  readonly delivers = false;
   private readonly file: string;
 
   constructor(readonly kind: ChannelKind, dir: string) {
@@ -140,4 +145,15 @@ export function channelsFor(config: AppConfig, logger: Logger): Record<ChannelKi
   const email = config.SMTP_URL ? new SmtpChannel(config.SMTP_URL, config.MAIL_FROM) : new OutboxChannel('email', config.OUTBOX_DIR);
   logger.log({ sms: sms.provider, email: email.provider }, 'notification channels');
   return { sms, email };
+}
+
+/**
+ * The providers this configuration lacks, in the words of the variable to set: none in a
+ * deployment that reaches patients; the demo and tests write to the outbox file instead.
+ */
+export function missingProviders(config: AppConfig): string[] {
+  return [
+    ...(config.SMS_WEBHOOK_URL ? [] : ['SMS_WEBHOOK_URL (SMS aux patients : écrits dans le fichier outbox, personne ne les reçoit)']),
+    ...(config.SMTP_URL ? [] : ['SMTP_URL (e-mails aux cabinets : écrits dans le fichier outbox, personne ne les reçoit)']),
+  ];
 }

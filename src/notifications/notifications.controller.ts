@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { Principal } from '../auth/roles';
 import { ListNotificationsQuery } from './dto/notifications.dto';
 import { NotificationsService } from './notifications.service';
 
@@ -13,8 +14,8 @@ export class NotificationsController {
 
   @Roles('coordinator', 'admin')
   @Get()
-  @ApiOperation({ summary: 'Messages envoyés aux patients et aux cabinets (SMS, e-mail) : ?status=failed pour ceux à reprendre' })
-  list(@Query() q: ListNotificationsQuery) {
-    return this.notifications.list(q);
+  @ApiOperation({ summary: 'Messages envoyés aux patients et aux cabinets (SMS, e-mail) de sa CPTS : ?status=failed pour ceux à reprendre' })
+  list(@CurrentPrincipal() p: Principal, @Query() q: ListNotificationsQuery) {
+    return this.notifications.list(p, q);
   }
 }

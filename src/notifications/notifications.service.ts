@@ -1,9 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { actorParams, auditListCte } from '../auth/audit.service';
+import { Principal } from '../auth/roles';
+import { notificationScope } from '../auth/scope';
 import { AppConfig } from '../config/app-config';
 import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
-import { ChannelKind, channelsFor, NotificationChannel } from './channels';
+import { ChannelKind, channelsFor, missingProviders, NotificationChannel } from './channels';
 import { ListNotificationsQuery } from './dto/notifications.dto';
 import { queuedFrom } from './notification-events';
 import { REMINDERS_DUE_SQL } from './notification-rows';
@@ -64,13 +67,13 @@ function render(n: any): Message | null {
   return renderBooking(n.template as Exclude<TemplateName, 'request_unmatched_originator'>, facts, channel);
 }
 
-export type DeliveryOutcome = 'sent' | 'failed' | 'withdrawn' | 'done';
+export type DeliveryOutcome = 'sent' | 'outbox' | 'failed' | 'withdrawn' | 'done';
 
 /** Raised so that BullMQ retries the job after its backoff; the row says why. */
 export class RetryLater extends Error {}
 
 @Injectable()
-export class NotificationsService implements OnModuleDestroy {
+export class NotificationsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(NotificationsService.name);
   private channelsCache?: Record<ChannelKind, NotificationChannel>;
 
@@ -83,6 +86,14 @@ export class NotificationsService implements OnModuleDestroy {
   /** Built on first use, so API-only processes open no SMTP pool. */
   private get channels(): Record<ChannelKind, NotificationChannel> {
     return (this.channelsCache ??= channelsFor(this.config, this.logger));
+  }
+
+  /** Said at start, loudly in production: patients and practices are told nothing without providers. */
+  onApplicationBootstrap(): void {
+    const missing = missingProviders(this.config);
+    if (!missing.length) return;
+    if (this.config.NODE_ENV === 'production') this.logger.warn({ missing }, 'PRODUCTION WITHOUT MESSAGE PROVIDERS: messages go to the outbox file and reach nobody');
+    else this.logger.log({ missing }, 'no message provider: messages go to the outbox file');
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -115,9 +126,11 @@ export class NotificationsService implements OnModuleDestroy {
     try {
       const { providerId } = await channel.send({ id, to: n.recipient, subject: message.subject, text: message.text });
       const segments = n.channel === 'sms' ? smsSegments(message.text).segments : null;
-      await this.finish(n, 'sent', { provider: channel.provider, providerId, segments });
-      this.logger.log({ notification: id, template: n.template, channel: n.channel, provider: channel.provider, attempts: n.attempts }, 'notification sent');
-      return 'sent';
+      // The outbox file is not a delivery: recorded as such, so the coordination never reads "sent".
+      const outcome = channel.delivers ? 'sent' : 'outbox';
+      await this.finish(n, outcome, { provider: channel.provider, providerId, segments });
+      this.logger.log({ notification: id, template: n.template, channel: n.channel, provider: channel.provider, attempts: n.attempts }, `notification ${outcome === 'sent' ? 'sent' : 'written to the outbox'}`);
+      return outcome;
     } catch (e) {
       const error = (e as Error).message.slice(0, 300);
       if (n.attempts >= this.config.NOTIFY_ATTEMPTS) {
@@ -133,7 +146,7 @@ export class NotificationsService implements OnModuleDestroy {
     }
   }
 
-  private finish(n: { id: string; claim_token: string }, status: 'sent' | 'failed' | 'cancelled', o: { provider?: string; providerId?: string | null; segments?: number | null; error?: string }) {
+  private finish(n: { id: string; claim_token: string }, status: 'sent' | 'outbox' | 'failed' | 'cancelled', o: { provider?: string; providerId?: string | null; segments?: number | null; error?: string }) {
     return preparedQuery(this.dataSource, 'notification_finish_v2', FINISH_SQL, [n.id, status, o.provider ?? null, o.providerId ?? null, o.segments ?? null, o.error ?? null, n.claim_token]);
   }
 
@@ -165,14 +178,25 @@ export class NotificationsService implements OnModuleDestroy {
     return { reminders: reminders.length, requeued, failed: failed.length };
   }
 
-  /** `GET /notifications` (coordination only: the route's roles); newest first. */
-  async list(q: ListNotificationsQuery) {
+  /**
+   * `GET /notifications` (coordination: the route's roles), newest first: the messages of the
+   * bookings and requests in the caller's scope. They carry patients' phone numbers: the reading is
+   * audited (as a read of those bookings and requests) in the same statement.
+   */
+  async list(principal: Principal, q: ListNotificationsQuery) {
+    const scope = notificationScope(principal, 5);
+    const a = 5 + scope.params.length;
     const rows = await this.dataSource.query(
-      `SELECT id, channel, recipient, template, status, attempts, sent_at, send_at, created_at, booking_id, request_id, last_error, provider, provider_id, segments
-         FROM notification
-        WHERE ($1::uuid IS NULL OR booking_id = $1) AND ($2::uuid IS NULL OR request_id = $2) AND ($3::text IS NULL OR status = $3)
-        ORDER BY created_at DESC, id LIMIT $4`,
-      [q.bookingId ?? null, q.requestId ?? null, q.status ?? null, q.limit ?? 200],
+      `WITH v AS (
+         SELECT n.id, n.channel, n.recipient, n.template, n.status, n.attempts, n.sent_at, n.send_at, n.created_at, n.booking_id, n.request_id,
+                n.last_error, n.provider, n.provider_id, n.segments
+           FROM notification n
+          WHERE ($1::uuid IS NULL OR n.booking_id = $1) AND ($2::uuid IS NULL OR n.request_id = $2) AND ($3::text IS NULL OR n.status = $3) AND ${scope.sql}
+          ORDER BY n.created_at DESC, n.id LIMIT $4),
+       ${auditListCte('au_b', '(SELECT DISTINCT booking_id AS id FROM v WHERE booking_id IS NOT NULL) vb', 'booking', a)},
+       ${auditListCte('au_r', '(SELECT DISTINCT request_id AS id FROM v WHERE request_id IS NOT NULL) vr', 'request', a)}
+       SELECT * FROM v ORDER BY created_at DESC, id`,
+      [q.bookingId ?? null, q.requestId ?? null, q.status ?? null, q.limit ?? 200, ...scope.params, ...actorParams(principal)],
     );
     return {
       notifications: rows.map((r: any) => ({

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { LRUCache } from 'lru-cache';
 import { API_PREFIX } from '../api-prefix';
 import { assertRole } from '../auth/auth.guard';
+import { AccountChanges } from '../auth/account-changes';
 import { AuthService } from '../auth/auth.service';
 import { sha256 } from '../auth/digest';
 import { DomainError } from '../errors/domain-errors';
@@ -11,25 +12,31 @@ import { ErrorFilter } from '../errors/error.filter';
 /** Where bull-board is served, under the API prefix. */
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
 const BOARD_PATH = `/${API_PREFIX}${QUEUE_BOARD_ROUTE}`;
-/** Failed sign-ins per address and minute before the board answers 429 (each costs an argon2 verification). */
-const FAILURES_PER_MINUTE = 10;
 
 /**
  * The queue board is a page a browser opens directly, so it cannot rely on the API's bearer token:
- * admins sign in with HTTP Basic (their e-mail and password), or send a bearer token or an admin
- * API key. Every path under the board (pages, assets, its JSON API) goes through this hook, which
- * runs before bull-board's own routes; it answers 401/403/429 in the API's error shape.
+ * admins sign in with HTTP Basic (their e-mail and password; accounts without a second factor
+ * only), or send a bearer token or an admin API key. Every path under the board (pages, assets, its
+ * JSON API) goes through this hook, which runs before bull-board's own routes; it answers
+ * 401/403/429 in the API's error shape. Basic sign-ins count against the sign-in limits like any
+ * other; a browser's repeated Basic header is then remembered for 5 minutes, and forgotten at once
+ * when the account changes (password, role, deactivation).
  */
 @Injectable()
 export class QueueBoardAccess implements OnModuleInit {
-  private readonly admitted = new LRUCache<string, true>({ max: 1000, ttl: 5 * 60_000 });
-  private readonly failures = new LRUCache<string, number>({ max: 10_000, ttl: 60_000 });
+  private readonly admitted = new LRUCache<string, string>({ max: 1000, ttl: 5 * 60_000 });
   private readonly errors = new ErrorFilter();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly auth: AuthService,
-  ) {}
+    changes: AccountChanges,
+  ) {
+    changes.subscribe((c) => {
+      if (c === 'all') return this.admitted.clear();
+      for (const [key, userId] of this.admitted.entries()) if (c.kind === 'user' && userId === c.id) this.admitted.delete(key);
+    });
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance();
@@ -47,20 +54,18 @@ export class QueueBoardAccess implements OnModuleInit {
 
   /** Null when an admin is calling, else the error to answer with (ErrorFilter turns it into the API's error body). */
   private async check(headers: Record<string, string | string[] | undefined>, ip: string): Promise<unknown> {
-    const credentials = `${headers['authorization'] ?? ''}|${headers['x-api-key'] ?? ''}`;
-    const key = sha256(credentials);
-    if (this.admitted.has(key)) return null;
-    if ((this.failures.get(ip) ?? 0) >= FAILURES_PER_MINUTE) {
-      return new DomainError(429, 'rate_limited', 'Trop de tentatives de connexion, réessayez dans une minute');
-    }
+    const basic = typeof headers['authorization'] === 'string' && /^Basic\s/i.test(headers['authorization']);
+    const key = basic ? sha256(headers['authorization'] as string) : null;
+    if (key && this.admitted.has(key)) return null;
     try {
-      assertRole(await this.auth.authenticate(headers, { basic: true }), ['admin']);
-      this.admitted.set(key, true);
+      const principal = await this.auth.authenticate(headers, ip, { basic: true });
+      assertRole(principal, ['admin']);
+      if (key) this.admitted.set(key, principal.id);
       return null;
     } catch (e) {
       if (!(e instanceof DomainError) || e.status !== 401) return e;
-      if (headers['authorization'] || headers['x-api-key']) this.failures.set(ip, (this.failures.get(ip) ?? 0) + 1);
-      return new DomainError(401, 'unauthorized', "Files d'attente : connectez-vous avec l'e-mail et le mot de passe d'un compte admin");
+      const given = headers['authorization'] || headers['x-api-key'];
+      return new DomainError(401, 'unauthorized', given ? `Files d'attente : ${e.message}` : "Files d'attente : connectez-vous avec l'e-mail et le mot de passe d'un compte admin");
     }
   }
 }

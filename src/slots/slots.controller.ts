@@ -50,9 +50,9 @@ export class SlotsController {
 
   @Roles('secretary', 'regulator', 'coordinator', 'admin')
   @Post('slots/:id/hold')
-  @ApiOperation({ summary: 'Retenir un créneau quelques minutes pendant l’appel' })
-  hold(@UuidParam() id: string) {
-    return this.slots.hold(id);
+  @ApiOperation({ summary: 'Retenir un créneau quelques minutes pendant l’appel (au plus MAX_LIVE_HOLDS à la fois par compte : 429 too_many_holds)' })
+  hold(@CurrentPrincipal() p: Principal, @UuidParam() id: string) {
+    return this.slots.hold(p, id);
   }
 
   @Roles('gp', 'secretary', 'coordinator', 'admin')

@@ -5,9 +5,11 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { updateReturning } from '../database/returning';
 import { CommunesService, GeoPoint } from '../directory/communes.service';
-import { assertAgendaAccess, DirectoryService } from '../directory/directory.service';
+import { assertAgendaAccess, coordinationScope, DirectoryService } from '../directory/directory.service';
 import { NotFoundError, SlotOverlapError, SlotUnavailableError, UnprocessableError, ConflictError, ValidationFailedError, ForbiddenError } from '../errors/domain-errors';
+import { actorParams } from '../auth/audit.service';
 import { isCoordination, Principal } from '../auth/roles';
+import { TooManyRequestsError } from '../limits/limits.service';
 import { Availability, availability } from './availability';
 import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, ListSlotTemplatesQuery, PlaceQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS, MAX_WINDOW_DAYS } from './ranking';
@@ -165,21 +167,44 @@ export class SlotsService {
     }
   }
 
-  /** Holds a free slot for HOLD_SECONDS while the patient is on the phone. */
-  async hold(id: string): Promise<{ holdToken: string; expiresAt: string }> {
-    const rows = await updateReturning(
-      this.dataSource,
-      `UPDATE slot SET status = 'held', hold_token = gen_random_uuid(), hold_expires_at = now() + make_interval(secs => $2), updated_at = now()
-        WHERE id = $1 AND starts_at > now() AND (status = 'free' OR (status = 'held' AND hold_expires_at < now()))
-        RETURNING hold_token, hold_expires_at`,
-      [id, this.config.HOLD_SECONDS],
-    );
-    if (!rows.length) {
-      const slot = await this.requireSlot(id);
-      if (slot.past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
-      throw new SlotUnavailableError('Ce créneau vient d’être pris ou retenu par quelqu’un d’autre');
+  /**
+   * Holds a free slot for HOLD_SECONDS while the patient is on the phone, in the holder's name
+   * (audited). One account holds at most MAX_LIVE_HOLDS slots at once (429 too_many_holds): the
+   * count and the hold are one statement under a lock of that account, so concurrent holds by
+   * the same account cannot pass the limit together.
+   */
+  async hold(principal: Principal, id: string): Promise<{ holdToken: string; expiresAt: string }> {
+    const [user, key, role, ip] = actorParams(principal);
+    const rows = await this.dataSource.transaction(async (em) => {
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 727003))`, [principal.id]);
+      const taken = await updateReturning(
+        em,
+        `WITH mine AS (
+           SELECT count(*)::int AS live FROM slot h
+            WHERE coalesce(h.held_by_user_id, h.held_by_api_key_id) = $3::uuid AND h.status = 'held' AND h.hold_expires_at > now()
+         ), held AS (
+           UPDATE slot SET status = 'held', hold_token = gen_random_uuid(), hold_expires_at = now() + make_interval(secs => $2),
+                  held_by_user_id = $4, held_by_api_key_id = $5, updated_at = now()
+            WHERE id = $1 AND starts_at > now() AND (status = 'free' OR (status = 'held' AND hold_expires_at < now()))
+              AND (SELECT live FROM mine) < $6
+           RETURNING id, hold_token, hold_expires_at
+         ), au AS (
+           INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, ip, action, entity, entity_id)
+           SELECT $4, $5, $7, $8, 'hold', 'slot', id FROM held
+         )
+         SELECT held.hold_token, held.hold_expires_at, (SELECT live FROM mine) AS live FROM (SELECT 1) one LEFT JOIN held ON TRUE`,
+        [id, this.config.HOLD_SECONDS, principal.id, user, key, this.config.MAX_LIVE_HOLDS, role, ip],
+      );
+      return taken;
+    });
+    const [row] = rows;
+    if (row?.hold_token) return { holdToken: row.hold_token, expiresAt: row.hold_expires_at.toISOString() };
+    const slot = await this.requireSlot(id);
+    if (slot.past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
+    if (row && row.live >= this.config.MAX_LIVE_HOLDS) {
+      throw new TooManyRequestsError('too_many_holds', `Vous retenez déjà ${row.live} créneaux : réservez ou laissez expirer l’un d’eux avant d’en retenir un autre`);
     }
-    return { holdToken: rows[0].hold_token, expiresAt: rows[0].hold_expires_at.toISOString() };
+    throw new SlotUnavailableError('Ce créneau vient d’être pris ou retenu par quelqu’un d’autre');
   }
 
   async search(q: SearchSlotsQuery): Promise<SearchResult[]> {
@@ -256,10 +281,10 @@ export class SlotsService {
     }
     const rows = await this.dataSource.query(
       `${TEMPLATES_SQL} AND (t.valid_until IS NULL OR t.valid_until >= (now() AT TIME ZONE c.timezone)::date)
-          AND ($1::uuid IS NULL OR t.practitioner_id = $1) AND ($2::uuid IS NULL OR pr.practice_id = $2)
+          AND ($1::uuid IS NULL OR t.practitioner_id = $1) AND ($2::uuid IS NULL OR pr.practice_id = $2) AND ($3::uuid IS NULL OR p.community_id = $3)
         ORDER BY pr.last_name, pr.first_name, t.practitioner_id, t.start_time, t.valid_from, t.id
         LIMIT 2000`,
-      [practitionerId, practiceId],
+      [practitionerId, practiceId, coordinationScope(principal)],
     );
     return rows.map(toTemplateView);
   }
@@ -271,8 +296,9 @@ export class SlotsService {
    */
   async endTemplate(principal: Principal, id: string): Promise<void> {
     const rows = await this.dataSource.query(
-      `SELECT t.practitioner_id AS id, pr.practice_id AS "practiceId" FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id WHERE t.id = $1`,
-      [id],
+      `SELECT t.practitioner_id AS id, pr.practice_id AS "practiceId" FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
+         JOIN practice p ON p.id = pr.practice_id WHERE t.id = $1 AND ($2::uuid IS NULL OR p.community_id = $2)`,
+      [id, coordinationScope(principal)],
     );
     if (!rows.length) throw new NotFoundError('Modèle de créneaux');
     assertAgendaAccess(principal, rows[0]);
@@ -333,9 +359,14 @@ export class SlotsService {
     return rows[0];
   }
 
+  /** A slot of an agenda the caller manages: a coordinator's own CPTS only (in the query: 404 for another's), then assertAgendaAccess. */
   private async ownedSlot(principal: Principal, id: string) {
-    const slot = await this.requireSlot(id);
-    assertAgendaAccess(principal, { id: slot.practitioner_id, practiceId: slot.practice_id });
-    return slot;
+    const rows = await this.dataSource.query(
+      `SELECT s.id, s.practitioner_id, s.practice_id FROM slot s JOIN practice p ON p.id = s.practice_id WHERE s.id = $1 AND ($2::uuid IS NULL OR p.community_id = $2)`,
+      [id, coordinationScope(principal)],
+    );
+    if (!rows.length) throw new NotFoundError('Créneau');
+    assertAgendaAccess(principal, { id: rows[0].practitioner_id, practiceId: rows[0].practice_id });
+    return rows[0] as { id: string };
   }
 }

@@ -75,12 +75,13 @@ export function IsPhone(options?: ValidationOptions) {
     });
 }
 
-/** Bounded free text: trims, refuses empty and over-long strings. */
+/** Bounded free text: trims, refuses empty and over-long strings and control characters (tabs and line breaks allowed). */
 export const IsText = (max: number) =>
   applyDecorators(
     Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
     IsString({ message: ({ property }) => `${property} doit être du texte` }),
     Matches(/\S/, { message: ({ property }) => `${property} ne doit pas être vide` }),
+    Matches(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, { message: ({ property }) => `${property} contient un caractère de contrôle non autorisé` }),
     MaxLength(max, { message: ({ property }) => `${property} ne doit pas dépasser ${max} caractères` }),
   );
 

@@ -8,6 +8,7 @@ describe('the coordination lists the accounts', () => {
   let h: Harness;
   let practiceId: string;
   let practitionerId: string;
+  let communityId: string;
   let coordinator: Account;
   let gp: Account;
   let secretaries: Account[];
@@ -17,9 +18,10 @@ describe('the coordination lists the accounts', () => {
     const scene = await h.gpWithAgenda();
     practiceId = scene.practiceId;
     practitionerId = scene.practitionerId;
+    communityId = scene.communityId;
     gp = scene.gp;
     secretaries = [await h.account('secretary', { practiceId }), await h.account('secretary', { practiceId })];
-    coordinator = await h.account('coordinator');
+    coordinator = await h.account('coordinator', { communityId });
   });
 
   afterAll(() => h.close());
@@ -28,9 +30,9 @@ describe('the coordination lists the accounts', () => {
     const res = await h.as(coordinator).get(`/users?practiceId=${practiceId}`).expect(200);
     const expected = [gp, ...[...secretaries].sort((a, b) => a.email.localeCompare(b.email))];
     expect(res.body.users.map((u: any) => u.email)).toEqual(expected.map((a) => a.email));
-    expect(res.body.users[0]).toEqual({ id: gp.id, email: gp.email, role: 'gp', practiceId, practitionerId, createdAt: expect.any(String) });
+    expect(res.body.users[0]).toEqual({ id: gp.id, email: gp.email, role: 'gp', practiceId, practitionerId, communityId, active: true, mfa: false, createdAt: expect.any(String) });
     expect(new Date(res.body.users[0].createdAt).toISOString()).toBe(res.body.users[0].createdAt);
-    expect(res.body.users[1]).toEqual({ id: expected[1].id, email: expected[1].email, role: 'secretary', practiceId, createdAt: expect.any(String) });
+    expect(res.body.users[1]).toEqual({ id: expected[1].id, email: expected[1].email, role: 'secretary', practiceId, communityId, active: true, mfa: false, createdAt: expect.any(String) });
     expect(JSON.stringify(res.body)).not.toMatch(/password|hash|argon/i);
   });
 
@@ -41,7 +43,7 @@ describe('the coordination lists the accounts', () => {
     expect(roles).toEqual([...roles].sort());
     expect(users.map((u) => u.id)).toEqual(expect.arrayContaining([h.admin.id, coordinator.id, gp.id, ...secretaries.map((s) => s.id)]));
     const admin = users.find((u) => u.id === h.admin.id)!;
-    expect(admin).toEqual({ id: h.admin.id, email: h.admin.email, role: 'admin', createdAt: expect.any(String) });
+    expect(admin).toEqual({ id: h.admin.id, email: h.admin.email, role: 'admin', active: true, mfa: false, createdAt: expect.any(String) });
     for (const u of users) expect(Object.keys(u).filter((k) => /password/i.test(k))).toEqual([]);
   });
 

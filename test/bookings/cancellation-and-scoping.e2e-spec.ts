@@ -1,6 +1,9 @@
 import { Account, Harness, patient } from '../support/harness';
 
-/** Who may see, cancel and close a booking: the side that booked, the receiving side, the coordinator. */
+/**
+ * Who may see, cancel and close a booking: the side that booked, the receiving side, the coordinator
+ * of the CPTS. For anyone else the booking does not exist (404): its existence is not told either.
+ */
 describe('cancelling a booking', () => {
   let h: Harness;
   let bookingSecretary: Account;
@@ -19,7 +22,7 @@ describe('cancelling a booking', () => {
     receivingSecretary = await h.account('secretary', { practiceId: receiving.id });
     bookingSecretary = await h.account('secretary', { practiceId: (await h.practice(community)).id });
     strangerSecretary = await h.account('secretary', { practiceId: (await h.practice(community)).id });
-    coordinator = await h.account('coordinator');
+    coordinator = await h.account('coordinator', { communityId: community });
   });
 
   afterAll(() => h.close());
@@ -30,11 +33,11 @@ describe('cancelling a booking', () => {
     return { slot, booking: res.body };
   }
 
-  it('forbids a secretary of another practice to see or cancel it', async () => {
+  it('hides it from a secretary of another practice, who can neither see nor cancel it (404)', async () => {
     const { booking } = await book(60);
-    const res = await h.as(strangerSecretary).post(`/bookings/${booking.id}/cancel`).send({}).expect(403);
-    expect(res.body).toMatchObject({ statusCode: 403, error: 'forbidden' });
-    await h.as(strangerSecretary).get(`/bookings/${booking.id}`).expect(403);
+    const res = await h.as(strangerSecretary).post(`/bookings/${booking.id}/cancel`).send({}).expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'not_found', message: 'Rendez-vous introuvable' });
+    await h.as(strangerSecretary).get(`/bookings/${booking.id}`).expect(404);
     const list = await h.as(strangerSecretary).get('/bookings').expect(200);
     expect(list.body.bookings.map((b: any) => b.id)).not.toContain(booking.id);
     const still = await h.as(bookingSecretary).get(`/bookings/${booking.id}`).expect(200);
@@ -68,7 +71,7 @@ describe('cancelling a booking', () => {
     const { booking } = await book(180);
     const early = await h.as(gp).post(`/bookings/${booking.id}/outcome`).send({ outcome: 'attended' }).expect(422);
     expect(early.body.error).toBe('outcome_too_early');
-    await h.as(bookingSecretary).post(`/bookings/${booking.id}/outcome`).send({ outcome: 'no_show' }).expect(403);
+    await h.as(bookingSecretary).post(`/bookings/${booking.id}/outcome`).send({ outcome: 'no_show' }).expect(404);
   });
 
   it('closes a booking whose slot has started: outcome recorded, no more cancellation', async () => {

@@ -28,3 +28,26 @@ describe('health', () => {
     }
   });
 });
+
+describe('health: message providers', () => {
+  it('stays 200 without SMS and e-mail providers but names what is missing', async () => {
+    const h = await Harness.start({ SMS_WEBHOOK_URL: undefined, SMTP_URL: undefined, NODE_ENV: 'production', MFA_REQUIRED: false });
+    try {
+      const res = await h.http.get('/health').expect(200);
+      expect(res.body.info.messages).toMatchObject({ status: 'up', delivered: false });
+      expect(res.body.info.messages.missing).toEqual([expect.stringContaining('SMS_WEBHOOK_URL'), expect.stringContaining('SMTP_URL')]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('says messages are delivered when both providers are set', async () => {
+    const h = await Harness.start({ SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms', SMTP_URL: 'smtp://127.0.0.1:9', WORKERS_ENABLED: false });
+    try {
+      const res = await h.http.get('/health').expect(200);
+      expect(res.body.info.messages).toEqual({ status: 'up', delivered: true });
+    } finally {
+      await h.close();
+    }
+  });
+});

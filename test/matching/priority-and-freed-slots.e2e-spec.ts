@@ -42,13 +42,16 @@ describe('waiting requests and scarce slots', () => {
     expect(old.body.status).toBe('cancelled');
   });
 
-  it('lets only the filing side and the coordination see a request', async () => {
+  it('lets only the filing side and the coordination of its CPTS see a request (for others it does not exist)', async () => {
     const scene = await matchingScene(h);
     const filed = await scene.file();
     const stranger = await h.account('secretary', { practiceId: scene.practiceId });
-    await h.as(stranger).get(`/requests/${filed.id}`).expect(403);
-    await h.as(stranger).post(`/requests/${filed.id}/cancel`).send({}).expect(403);
-    const coordinator = await h.account('coordinator');
+    await h.as(stranger).get(`/requests/${filed.id}`).expect(404);
+    await h.as(stranger).post(`/requests/${filed.id}/cancel`).send({}).expect(404);
+    const otherCoordinator = await h.account('coordinator');
+    await h.as(otherCoordinator).get(`/requests/${filed.id}`).expect(404);
+    const coordinator = await h.account('coordinator', { communityId: scene.communityId });
     await h.as(coordinator).get(`/requests/${filed.id}`).expect(200);
+    expect((await scene.get(filed.id)).status).toBe('pending');
   });
 });

@@ -51,7 +51,7 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
     practitionerId = (await h.practitioner(practiceId, { firstName: 'Claire', lastName: 'Dubois' })).id;
     gp = await h.account('gp', { practitionerId });
     secretary = await h.account('secretary', { practiceId: (await h.practice(communityId)).id });
-    coordinator = await h.account('coordinator');
+    coordinator = await h.account('coordinator', { communityId });
   });
 
   afterAll(async () => {
@@ -312,7 +312,7 @@ describe('a notification job run several times at once', () => {
     );
     const secretary = await h.account('secretary', { practiceId: (await h.practice(community)).id });
     const booking = (await h.as(secretary).post('/bookings').send({ slotId, patient: patient({ phone: mobile().typed }) }).expect(201)).body;
-    const coordinator = await h.account('coordinator');
+    const coordinator = await h.account('coordinator', { communityId: community });
     const rows = (await h.as(coordinator).get(`/notifications?bookingId=${booking.id}`).expect(200)).body.notifications;
     expect(rows.find((r: any) => r.template === 'booking_confirmed_practice')).toMatchObject({ status: 'failed', attempts: 0, error: expect.stringContaining('aucun destinataire') });
     expect(rows.find((r: any) => r.template === 'booking_confirmed_patient')).toMatchObject({ status: 'queued' });

@@ -42,7 +42,7 @@ describe('weekly templates: who sees which, and ending one', () => {
     gp1 = await h.account('gp', { practitionerId: p1 });
     secretaryA = await h.account('secretary', { practiceId: practiceA });
     secretaryB = await h.account('secretary', { practiceId: practiceB });
-    coordinator = await h.account('coordinator');
+    coordinator = await h.account('coordinator', { communityId });
   });
 
   afterAll(() => h.close());

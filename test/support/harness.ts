@@ -40,7 +40,12 @@ export class Harness {
     const app = await createApp(testConfig(overrides));
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    const res = await request(app.getHttpServer()).post(`${API}/auth/login`).send(TEST_ADMIN).expect(200);
+    const res = await request(app.getHttpServer()).post(`${API}/auth/login`).send(TEST_ADMIN);
+    if (res.status !== 200 || !res.body.accessToken) {
+      // An app left running would keep its queue workers taking other stories' jobs.
+      await app.close();
+      throw new Error(`the test admin could not sign in: ${res.status} ${JSON.stringify(res.body)}`);
+    }
     return new Harness(app, { id: res.body.user.id, email: TEST_ADMIN.email, token: res.body.accessToken, role: 'admin' });
   }
 
@@ -84,7 +89,9 @@ export class Harness {
     );
   }
 
-  async account(role: string, links: { practiceId?: string; practitionerId?: string } = {}): Promise<Account> {
+  /** An account that can sign in; a coordinator of a new CPTS of its own unless `communityId` says which. */
+  async account(role: string, links: { practiceId?: string; practitionerId?: string; communityId?: string } = {}): Promise<Account> {
+    if (role === 'coordinator' && !links.communityId) links = { ...links, communityId: await this.community() };
     const email = `${unique(role)}@test.cpts.local`;
     const password = TEST_PASSWORD;
     const user = created(await this.as(this.admin).post('/users').send({ email, password, role, ...links }));

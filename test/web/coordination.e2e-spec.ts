@@ -13,7 +13,7 @@ describe('web: the coordination’s page', () => {
   browserStories((s) => ({ h, web } = s));
   beforeAll(async () => {
     scene = await chateaudunScene(h);
-    coordinator = await h.account('coordinator');
+    coordinator = await h.account('coordinator', { communityId: scene.communityId });
   });
 
   it('lists practices, practitioners and accounts, and the requests waiting or unmatched', async () => {

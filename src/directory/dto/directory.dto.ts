@@ -102,6 +102,8 @@ export class ListPractitionersQuery {
   id?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID('all', { message: 'practiceId doit être un identifiant (uuid)' })
   practiceId?: string;
+  @ApiPropertyOptional({ description: 'les praticiens des cabinets d’une CPTS' }) @IsOptional() @IsUUID('all', { message: 'communityId doit être un identifiant (uuid)' })
+  communityId?: string;
   @ApiPropertyOptional({ enum: PROFESSIONS }) @IsOptional() @IsIn(PROFESSIONS)
   profession?: Profession;
 }

@@ -2,7 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 
-export const NOTIFICATION_STATUSES = ['queued', 'sent', 'failed', 'cancelled'] as const;
+/** `outbox`: written to the local outbox file because no provider is configured; nobody received it. */
+export const NOTIFICATION_STATUSES = ['queued', 'sent', 'outbox', 'failed', 'cancelled'] as const;
 
 export class ListNotificationsQuery {
   @ApiPropertyOptional({ description: 'les messages d’un rendez-vous' })

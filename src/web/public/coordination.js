@@ -13,7 +13,7 @@ function listing(id, caption, headers, rows, empty) {
     table({ columns: headers, rows: rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))) }));
 }
 
-export function mountCoordination() {
+export function mountCoordination(user) {
   const status = $('coordination-status');
 
   async function refreshRequests() {
@@ -32,7 +32,9 @@ export function mountCoordination() {
 
   async function refreshMembers() {
     try {
-      const [{ practices }, { practitioners }, { users }] = await Promise.all([api('/practices'), api('/practitioners'), api('/users')]);
+      // A coordinator's own CPTS; an admin's, every one.
+      const mine = { communityId: user.communityId };
+      const [{ practices }, { practitioners }, { users }] = await Promise.all([api('/practices', { query: mine }), api('/practitioners', { query: mine }), api('/users')]);
       const practiceName = new Map(practices.map((p) => [p.id, p.name]));
       const practitionerName = new Map(practitioners.map((p) => [p.id, doctor(p)]));
       $('coordination-members').replaceChildren(
