@@ -180,7 +180,8 @@ export class AccountsService {
         const [{ others }] = await em.query(`SELECT count(*)::int AS others FROM app_user WHERE role = 'admin' AND active AND id <> $1`, [id]);
         if (!others) throw new ConflictError('last_admin', 'C’est le dernier compte administrateur actif : créez-en un autre d’abord');
       }
-      const [row] = await em.query(
+      const [row] = await updateReturning(
+        em,
         `UPDATE app_user SET active = $2, role = $3, practice_id = $4, practitioner_id = $5, community_id = $6, token_version = token_version + 1, updated_at = now()
           WHERE id = $1 RETURNING ${USER_COLUMNS}`,
         [id, active, role, links.practiceId, links.practitionerId, links.communityId],

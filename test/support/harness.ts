@@ -66,6 +66,7 @@ export class Harness {
       get: (path: string) => auth(request(server).get(`${API}${path}`)),
       post: (path: string) => auth(request(server).post(`${API}${path}`)),
       delete: (path: string) => auth(request(server).delete(`${API}${path}`)),
+      patch: (path: string) => auth(request(server).patch(`${API}${path}`)),
     };
   }
 
