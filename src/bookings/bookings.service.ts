@@ -284,7 +284,7 @@ export class BookingsService {
       freedSlotIds.push(...freed.map((r) => r.id));
       await this.recordStatus(em, id, 'cancelled', principal);
       await this.audit.record(principal, 'cancel', 'booking', id, em);
-      [told] = await em.query(BOOKING_CANCELLED_SQL, [id]);
+      [told] = await em.query(BOOKING_CANCELLED_SQL, [id, principal.id]);
     });
     this.slots.announce(freedSlotIds);
     if (told) this.queued(told);

@@ -111,7 +111,7 @@ export class MatchingService {
       `WITH u AS (
          UPDATE snp_request SET status = 'unmatched', status_changed_at = now()
           WHERE ($1::uuid IS NULL OR id = $1) AND status = 'pending' AND escalate_at <= now() + interval '1 second'
-         RETURNING id, created_by_user_id, created_by_practice_id
+         RETURNING id, created_by_user_id, created_by_api_key_id, created_by_practice_id
        ), ${requestUnmatchedRows}
        SELECT u.id, ${queuedJson('nt')} AS notifications FROM u`,
       [requestId],

@@ -4,6 +4,7 @@ import { actorParams, auditListCte } from '../auth/audit.service';
 import { Principal } from '../auth/roles';
 import { notificationScope } from '../auth/scope';
 import { AppConfig } from '../config/app-config';
+import { LimitsService } from '../limits/limits.service';
 import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
 import { ChannelKind, channelsFor, missingProviders, NotificationChannel } from './channels';
@@ -28,7 +29,7 @@ const CLAIM_SQL = `
   WITH c AS (
     UPDATE notification SET attempts = attempts + 1, claimed_until = now() + $2 * interval '1 second', claim_token = gen_random_uuid()
      WHERE id = $1 AND status = 'queued' AND send_at <= now() + interval '1 second' AND (claimed_until IS NULL OR claimed_until < now())
-    RETURNING id, template, channel, recipient, attempts, booking_id, request_id, claim_token)
+    RETURNING id, template, channel, recipient, attempts, booking_id, request_id, claim_token, charged_to)
   SELECT c.*, b.status AS booking_status, b.booked_by_role, b.channel AS booking_channel, b.cancel_reason,
          coalesce(b.patient_first_name, r.patient_first_name) AS patient_first_name, coalesce(b.patient_last_name, r.patient_last_name) AS patient_last_name,
          coalesce(b.patient_phone, r.patient_phone) AS patient_phone,
@@ -69,6 +70,9 @@ function render(n: any): Message | null {
 
 export type DeliveryOutcome = 'sent' | 'outbox' | 'failed' | 'withdrawn' | 'done';
 
+/** The error of a message a budget stopped (GET /notifications `error`, counted in /metrics). */
+export const BUDGET_EXCEEDED = 'budget_exceeded';
+
 /** Raised so that BullMQ retries the job after its backoff; the row says why. */
 export class RetryLater extends Error {}
 
@@ -81,6 +85,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnModuleDes
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly producer: NotificationsProducer,
+    private readonly limits: LimitsService,
   ) {}
 
   /** Built on first use, so API-only processes open no SMTP pool. */
@@ -107,7 +112,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnModuleDes
    * claim lapses. Throws RetryLater when the provider refused and attempts remain.
    */
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const [n] = await preparedQuery(this.dataSource, 'notification_claim_v3', CLAIM_SQL, [id, CLAIM_SECONDS]);
+    const [n] = await preparedQuery(this.dataSource, 'notification_claim_v4', CLAIM_SQL, [id, CLAIM_SECONDS]);
     if (!n) {
       // Still queued: another run holds it (or died holding it), or the job came early. Not done:
       // the job is retried after its backoff, by when the claim has ended one way or the other.
@@ -123,6 +128,13 @@ export class NotificationsService implements OnApplicationBootstrap, OnModuleDes
       return 'withdrawn';
     }
     const channel = this.channels[n.channel as ChannelKind];
+    // Charged once, on the first attempt, to whoever caused it and to the deployment: beyond a
+    // budget it is not sent (whatever the channel), and retrying would not change that.
+    if (n.attempts === 1 && (await this.limits.chargeMessage(n.charged_to)) === 'budget_exceeded') {
+      await this.finish(n, 'failed', { provider: channel.provider, error: BUDGET_EXCEEDED });
+      this.logger.warn({ notification: id, template: n.template, channel: n.channel }, 'notification not sent: message budget exceeded');
+      return 'failed';
+    }
     try {
       const { providerId } = await channel.send({ id, to: n.recipient, subject: message.subject, text: message.text });
       const segments = n.channel === 'sms' ? smsSegments(message.text).segments : null;

@@ -7,6 +7,7 @@ import { MATCHING_QUEUE } from '../matching/matching.queue';
 import { REQUEST_STATUSES } from '../matching/dto/requests.dto';
 import { NOTIFICATION_STATUSES } from '../notifications/dto/notifications.dto';
 import { NOTIFICATIONS_QUEUE } from '../notifications/notifications.queue';
+import { BUDGET_EXCEEDED } from '../notifications/notifications.service';
 import { within } from '../redis/within';
 
 /**
@@ -95,6 +96,19 @@ export class MetricsService {
     });
 
     dayByStatus(dataSource, registers, 'snp_notifications', 'Messages to patients and practices created in the last 24 hours, by status (failed: to take up by hand)', 'notification', NOTIFICATION_STATUSES);
+
+    new Gauge({
+      name: 'snp_notifications_budget_exceeded',
+      help: 'Messages of the last 24 hours not sent because an account or the deployment spent its hourly budget (NOTIFY_BUDGET_*)',
+      registers,
+      collect: async function () {
+        const [row] = await dataSource.query(
+          `SELECT count(*)::int AS n FROM notification WHERE status = 'failed' AND last_error = $1 AND created_at > now() - interval '24 hours'`,
+          [BUDGET_EXCEEDED],
+        );
+        this.set(row.n);
+      },
+    });
 
     new Gauge({
       name: 'snp_request_match_latency_seconds',
