@@ -16,6 +16,7 @@ import { MatchingModule } from './matching/matching.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OperationsModule } from './operations/operations.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
 
@@ -57,6 +58,7 @@ export class AppModule {
         SlotsModule,
         BookingsModule,
         HealthModule,
+        PrivacyModule,
         MaintenanceModule.register(config.WORKERS_ENABLED),
         MatchingModule.register(config.WORKERS_ENABLED),
         NotificationsModule.register(config.WORKERS_ENABLED),

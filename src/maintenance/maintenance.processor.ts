@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { RetentionService } from '../privacy/retention.service';
 import { SlotsService } from '../slots/slots.service';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from './maintenance.queue';
 
@@ -8,16 +9,21 @@ import { MAINTENANCE_QUEUE, MaintenanceJob } from './maintenance.queue';
 export class MaintenanceProcessor extends WorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
-  constructor(private readonly slots: SlotsService) {
+  constructor(
+    private readonly slots: SlotsService,
+    private readonly retention: RetentionService,
+  ) {
     super();
   }
 
-  async process(job: Job): Promise<number> {
+  async process(job: Job): Promise<unknown> {
     switch (job.name as MaintenanceJob) {
       case 'expand-templates':
         return this.slots.expandTemplates();
       case 'release-holds':
         return this.slots.releaseExpiredHolds();
+      case 'retention':
+        return this.retention.run();
       default:
         this.logger.warn({ job: job.name }, 'unknown maintenance job');
         return 0;

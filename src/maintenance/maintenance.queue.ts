@@ -1,2 +1,2 @@
 export const MAINTENANCE_QUEUE = 'maintenance';
-export type MaintenanceJob = 'expand-templates' | 'release-holds';
+export type MaintenanceJob = 'expand-templates' | 'release-holds' | 'retention';

@@ -38,6 +38,12 @@ export class MaintenanceScheduler implements OnApplicationBootstrap, BeforeAppli
     return this.enqueue('release-holds', DateTime.utc().toFormat("yyyy-LL-dd'T'HH-mm"));
   }
 
+  /** Nightly, when nobody books: patient data and audit events past their retention, once per Paris day. */
+  @Cron('15 3 * * *', { timeZone: 'Europe/Paris' })
+  retention() {
+    return this.enqueue('retention', DateTime.now().setZone('Europe/Paris').toISODate()!);
+  }
+
   private async enqueue(name: MaintenanceJob, period: string): Promise<void> {
     await enqueueWithin(this.queue, name, {}, { jobId: `${name}.${period}`, removeOnComplete: { count: 200 }, removeOnFail: { count: 200 }, attempts: 3, backoff: { type: 'exponential', delay: 5000 } }, this.logger);
   }

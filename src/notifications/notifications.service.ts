@@ -214,7 +214,7 @@ export class NotificationsService implements OnApplicationBootstrap, OnModuleDes
       notifications: rows.map((r: any) => ({
         id: r.id,
         channel: r.channel,
-        to: r.recipient,
+        to: r.recipient ?? undefined,
         template: r.template,
         status: r.status,
         attempts: r.attempts,
