@@ -12,6 +12,8 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { Challenges } from './challenges';
 import { MfaService } from './mfa.service';
+import { PscController } from './psc.controller';
+import { PscService } from './psc.service';
 import { SessionsService } from './sessions.service';
 import { loadSigningKey } from './signing-key';
 
@@ -32,8 +34,8 @@ import { loadSigningKey } from './signing-key';
       },
     }),
   ],
-  controllers: [AuthController, AccountsController],
-  providers: [AuthService, AccountsService, AuditService, SessionsService, AccountChanges, MfaService, Challenges, { provide: APP_GUARD, useClass: AuthGuard }],
+  controllers: [AuthController, PscController, AccountsController],
+  providers: [AuthService, AccountsService, AuditService, SessionsService, AccountChanges, MfaService, Challenges, PscService, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService, AuditService, SessionsService, Challenges, AccountChanges],
 })
 export class AuthModule {}
