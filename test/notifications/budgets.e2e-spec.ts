@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import { DataSource } from 'typeorm';
 import { Account, eventually, Harness, patient } from '../support/harness';
 import { SmsSink, SmtpSink } from '../support/message-sinks';
 
@@ -72,6 +73,11 @@ describe('message budgets', () => {
   });
 
   it('stops every message past the deployment’s hourly budget, the bookings still made', async () => {
+    // Messages earlier stories left queued would be sent by this story's worker (its reconciler
+    // re-queues every queued row) and spend the deployment's budget of 2: they are withdrawn first.
+    const cleaner = await Harness.start({ WORKERS_ENABLED: false });
+    await cleaner.app.get(DataSource).query(`UPDATE notification SET status = 'cancelled', status_changed_at = now() WHERE status = 'queued'`);
+    await cleaner.close();
     const s = await scene({ NOTIFY_BUDGET_PER_ACCOUNT_PER_HOUR: 1000, NOTIFY_BUDGET_PER_HOUR: 2 });
     try {
       const first = await s.book(s.secretaries[0], s.slots[0].id);
