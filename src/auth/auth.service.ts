@@ -28,6 +28,8 @@ export interface SignedInUser {
   practiceId?: string;
   practitionerId?: string;
   communityId?: string;
+  /** Whether a second factor protects the account. */
+  mfa: boolean;
 }
 
 type Account = AccountRow & { email: string; password_hash: string; mfa_enabled_at: Date | null };
@@ -106,7 +108,7 @@ export class AuthService implements OnApplicationBootstrap {
       throw new UnauthorizedError('Code incorrect ou déjà utilisé : saisissez le code affiché maintenant par l’application');
     }
     if (mfaToken) await this.challenges.use(mfaToken);
-    const answer = await this.signedIn(account, ip);
+    const answer = await this.signedIn({ ...account, mfa_enabled_at: account.mfa_enabled_at ?? new Date() }, ip);
     return accepted.recoveryCodes ? { ...answer, recoveryCodes: accepted.recoveryCodes } : answer;
   }
 
@@ -119,6 +121,7 @@ export class AuthService implements OnApplicationBootstrap {
       user: {
         id: account.id, email: account.email, role: account.role,
         practiceId: account.practice_id ?? undefined, practitionerId: account.practitioner_id ?? undefined, communityId: account.community_id ?? undefined,
+        mfa: !!account.mfa_enabled_at,
       },
     };
   }

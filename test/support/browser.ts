@@ -22,9 +22,10 @@ export class BrowserScene {
     readonly url: string,
   ) {}
 
-  static async start(h: Harness): Promise<BrowserScene> {
-    await h.app.listen(0, '127.0.0.1');
-    const { port } = h.app.getHttpServer().address() as AddressInfo;
+  /** Chromium on the app, which listens on `port` (any free one by default). */
+  static async start(h: Harness | { app: Harness['app'] }, port = 0): Promise<BrowserScene> {
+    await h.app.listen(port, '127.0.0.1');
+    ({ port } = h.app.getHttpServer().address() as AddressInfo);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--lang=fr-FR'], env: { ...process.env, LANG: 'fr_FR.UTF-8' } });
     mkdirSync(SCREENSHOTS, { recursive: true });
     return new BrowserScene(browser, `http://127.0.0.1:${port}`);
@@ -87,7 +88,7 @@ export function browserStories(started: (s: { h: Harness; web: BrowserScene }) =
 /** Fills and sends the sign-in form. */
 export async function submitSignIn(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
   await page.getByLabel('Adresse e-mail').fill(email);
-  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
 }
 

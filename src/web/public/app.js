@@ -1,6 +1,8 @@
 // The web front: plain ES modules served by the app, talking only to the public API (/api/v1).
-// Sign-in, each role's page, sign-out and session expiry.
+// Sign-in (password and second factor, or Pro Santé Connect), each role's page, « Mon compte »,
+// sign-out and session expiry.
 import { $, api, communeLabel, ROLE_NAMES, saveSession, say, session, whenExpired } from './lib.js';
+import { secondFactor } from './second-factor.js';
 import { mountFinder } from './finder.js';
 import { mountBookings, mountRequests } from './lists.js';
 import { mountGp } from './gp.js';
@@ -20,13 +22,113 @@ function expiresAt(token) {
   }
 }
 
-/** Ends the session and starts the page afresh (no state of the last user stays), with a word for the user. */
-function signOut(message) {
+/**
+ * Ends the session and starts the page afresh (no state of the last user stays), with a word for
+ * the user. `revoke`: the server refuses the token from now on (« Se déconnecter »).
+ */
+let leaving = false;
+async function signOut(message, { revoke = false } = {}) {
+  // The first reason stands: a list refreshed meanwhile, refused with the revoked token, must not
+  // turn « Vous êtes déconnecté » into « session expirée ».
+  if (leaving) return;
+  leaving = true;
+  const s = session();
+  if (revoke && s) {
+    await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, keepalive: true }).catch(() => undefined);
+  }
   saveSession(null);
   sessionStorage.setItem(NOTICE, message);
   location.reload();
 }
 whenExpired(() => signOut(EXPIRED));
+
+/** Why Pro Santé Connect did not sign the person in (`?signin_error=`), in their words. */
+const PSC_ERRORS = {
+  psc_unavailable: 'Pro Santé Connect n’est pas disponible pour le moment : connectez-vous avec votre adresse e-mail et votre mot de passe.',
+  psc_refused: 'Connexion Pro Santé Connect annulée.',
+  bad_state: 'La connexion Pro Santé Connect a expiré ou a déjà servi : recommencez.',
+  psc_error: 'Pro Santé Connect n’a pas pu confirmer votre identité : recommencez.',
+  unknown_person: 'Votre carte CPS ou e-CPS est valide, mais aucun compte de la CPTS ne correspond à votre numéro RPPS : demandez à la coordination de vous inscrire.',
+  account_disabled: 'Votre compte est désactivé : adressez-vous à la coordination de la CPTS.',
+  ambiguous_person: 'Plusieurs comptes correspondent à votre numéro RPPS : demandez à la coordination de n’en garder qu’un.',
+};
+
+/** Keeps the session the API answered, and starts the page as that user. */
+function opened(body, email) {
+  saveSession({ token: body.accessToken, user: { ...body.user, email: body.user.email ?? email } });
+  history.replaceState(null, '', '/');
+  location.reload();
+}
+
+/** Back from Pro Santé Connect: `?signin=<code>` is exchanged once for a session, `?signin_error=` explained. */
+async function pscReturn() {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('signin');
+  const failure = params.get('signin_error');
+  if (!code && !failure) return false;
+  history.replaceState(null, '', '/');
+  if (failure) {
+    say($('sign-in-error'), PSC_ERRORS[failure] ?? PSC_ERRORS.psc_error);
+    return false;
+  }
+  const res = await fetch('/api/v1/auth/psc/exchange', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) }).catch(() => null);
+  if (!res?.ok) {
+    say($('sign-in-error'), res?.status === 401 ? 'La connexion Pro Santé Connect a expiré ou a déjà servi : recommencez.' : 'Connexion impossible pour le moment : réessayez.');
+    return false;
+  }
+  opened(await res.json());
+  return true;
+}
+
+/** Shows « Se connecter avec Pro Santé Connect » when this deployment offers it. */
+async function offerPsc() {
+  try {
+    const res = await fetch('/api/v1/auth/options');
+    if (res.ok && (await res.json()).psc) $('psc-sign-in').hidden = false;
+  } catch {
+    /* the password form is always there */
+  }
+}
+
+/** « Mon compte »: change one's password (every session then ends), add a second factor. */
+function accountDialog(user) {
+  const dialog = $('account-dialog');
+  $('account').addEventListener('click', () => {
+    say($('password-error'), '');
+    $('password-form').reset();
+    $('account-mfa-state').textContent = user.mfa ? 'Un second facteur protège ce compte.' : 'Ce compte se connecte avec son mot de passe seul.';
+    $('account-mfa-start').hidden = !!user.mfa;
+    $('account-second-factor').hidden = true;
+    dialog.showModal();
+  });
+  $('account-close').addEventListener('click', () => dialog.close());
+  $('password-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const currentPassword = $('current-password').value;
+    const newPassword = $('new-password').value;
+    if (newPassword.length < 10) return say($('password-error'), 'Le nouveau mot de passe doit faire au moins 10 caractères.');
+    // Not through api(): here a 401 means a wrong current password, not an expired session.
+    const res = await fetch('/api/v1/auth/password', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${session().token}` },
+      body: JSON.stringify({ currentPassword, newPassword }),
+    }).catch(() => null);
+    if (!res) return say($('password-error'), 'Le service ne répond pas : vérifiez la connexion et réessayez.');
+    if (res.status !== 204) {
+      const body = await res.json().catch(() => null);
+      return say($('password-error'), res.status === 401 ? 'Mot de passe actuel incorrect.' : body?.message ?? 'Changement impossible pour le moment : réessayez.');
+    }
+    signOut('Mot de passe changé : reconnectez-vous avec le nouveau (vos autres sessions sont fermées).');
+  });
+  $('account-mfa-start').addEventListener('click', async () => {
+    $('account-mfa-start').hidden = true;
+    await secondFactor($('account-second-factor'), { mode: 'enrol', token: session().token, prefix: 'account-mfa' });
+    saveSession({ ...session(), user: { ...user, mfa: true } });
+    user.mfa = true;
+    $('account-second-factor').hidden = true;
+    $('account-mfa-state').textContent = 'Un second facteur protège désormais ce compte : il vous sera demandé à chaque connexion.';
+  });
+}
 
 async function secretaryPage(user) {
   let practice;
@@ -62,16 +164,19 @@ function start() {
   const s = session();
   if (s && expiresAt(s.token) <= Date.now()) return signOut(EXPIRED);
   $('sign-in').hidden = !!s;
-  $('who').hidden = $('sign-out').hidden = !s;
+  $('who').hidden = $('sign-out').hidden = $('account').hidden = !s;
   // Only the signed-in role's page stays in the document (the others are not just hidden).
   for (const page of document.querySelectorAll('section[data-role]')) {
     if (s && page.dataset.role.split(' ').includes(s.user.role)) page.hidden = false;
     else page.remove();
   }
   if (!s) {
+    offerPsc();
+    pscReturn();
     $('email').focus();
     return;
   }
+  accountDialog(s.user);
   $('who').textContent = `${s.user.email} (${ROLE_NAMES[s.user.role] ?? s.user.role})`;
   document.title = `${document.querySelector('section[data-role]:not([hidden]) h1')?.textContent ?? 'Accueil'} — CPTS`;
   const left = expiresAt(s.token) - Date.now();
@@ -94,23 +199,29 @@ async function signIn(event) {
   } catch {
     return say(error, 'Le service ne répond pas : vérifiez la connexion et réessayez.');
   }
+  const body = await res.json().catch(() => null);
   if (!res.ok) {
     return say(
       error,
       res.status === 401
-        ? 'Adresse e-mail ou mot de passe incorrect.'
+        ? body?.message?.includes('désactivé') ? 'Ce compte est désactivé : adressez-vous à la coordination de la CPTS.' : 'Adresse e-mail ou mot de passe incorrect.'
         : res.status === 400
           ? 'Vérifiez l’adresse e-mail : elle doit être de la forme nom@domaine.fr.'
           : res.status === 429
-            ? 'Trop d’essais : patientez une minute.'
+            ? body?.error === 'account_locked' ? body.message : 'Trop d’essais : patientez une minute.'
             : 'Connexion impossible pour le moment : réessayez.',
     );
   }
-  const body = await res.json();
-  saveSession({ token: body.accessToken, user: { ...body.user, email } });
-  location.reload();
+  if (body.mfa) {
+    // The password was right: the second factor now (or its enrolment, the first time).
+    $('sign-in-form').hidden = true;
+    $('psc-sign-in').hidden = true;
+    const answer = await secondFactor($('second-factor'), { mode: body.mfa, mfaToken: body.mfaToken });
+    return opened(answer, email);
+  }
+  opened(body, email);
 }
 
 $('sign-in-form').addEventListener('submit', signIn);
-$('sign-out').addEventListener('click', () => signOut('Vous êtes déconnecté.'));
+$('sign-out').addEventListener('click', () => signOut('Vous êtes déconnecté.', { revoke: true }));
 start();

@@ -1,9 +1,85 @@
-// « Coordination »: the requests waiting or left without a slot, and the members (practices,
-// practitioners, user accounts).
-import { $, api, doctor, h, person, phone, ROLE_NAMES, say, table, when } from './lib.js';
+// « Coordination »: the requests waiting or left without a slot, patients' rights (what is held on a
+// patient, and its erasure), and the members (practices, practitioners, user accounts).
+import { $, api, confirmDialog, doctor, fieldError, h, person, phone, ROLE_NAMES, say, table, when } from './lib.js';
 
 const PROFESSIONS = { general_practitioner: 'médecin généraliste', pediatrician: 'pédiatre', nurse: 'infirmier·e', midwife: 'sage-femme', physiotherapist: 'kinésithérapeute', pharmacist: 'pharmacien·ne' };
 const REQUEST_STATUS = { pending: 'en attente', unmatched: 'sans créneau' };
+
+const BOOKING_STATUS = { confirmed: 'confirmé', attended: 'venu', no_show: 'pas venu', cancelled: 'annulé' };
+const ANY_REQUEST_STATUS = { pending: 'en attente', matched: 'appariée', unmatched: 'sans créneau', cancelled: 'annulée' };
+
+/**
+ * « Droits des patients »: the patient's bookings and requests in this CPTS (right of access), and
+ * the erasure of their identity after a confirmation (right to erasure). Both are audited by the API.
+ */
+function patientsRights() {
+  const status = $('patients-status');
+  const found = $('patients-found');
+  let asked = null;
+
+  async function lookup(event) {
+    event?.preventDefault();
+    const phoneInput = $('patients-phone');
+    const birthInput = $('patients-birth-date');
+    fieldError(phoneInput, '');
+    fieldError(birthInput, '');
+    if (!phoneInput.value.trim()) return fieldError(phoneInput, 'Indiquez le téléphone du patient.');
+    if (!birthInput.value) return fieldError(birthInput, 'Indiquez sa date de naissance.');
+    asked = { phone: phoneInput.value.trim(), birthDate: birthInput.value };
+    let held;
+    try {
+      held = await api('/patients/lookup', { method: 'POST', body: asked });
+    } catch (e) {
+      for (const d of e.details ?? []) fieldError(d.field === 'phone' ? phoneInput : birthInput, d.messages[0]);
+      return say(status, e.message);
+    }
+    show(held);
+  }
+
+  function show(held) {
+    const total = held.bookings.length + held.requests.length;
+    say(status, total ? `${held.bookings.length} rendez-vous et ${held.requests.length} demande(s) pour ce patient dans la CPTS.` : 'Aucune donnée de ce patient dans la CPTS (ou déjà effacée).');
+    const parts = [];
+    if (held.bookings.length) {
+      parts.push(table({
+        caption: 'Rendez-vous',
+        columns: ['Créneau', 'Patient', 'Praticien', 'Cabinet', 'État', 'Motif'],
+        rows: held.bookings.map((b) => h('tr', {}, h('td', {}, when(b.slot.start)), h('td', {}, person(b.patient)), h('td', {}, doctor(b.practitioner)), h('td', {}, b.practice.name), h('td', {}, BOOKING_STATUS[b.status] ?? b.status), h('td', {}, b.reason ?? ''))),
+      }));
+    }
+    if (held.requests.length) {
+      parts.push(table({
+        caption: 'Demandes SNP',
+        columns: ['Déposée', 'Patient', 'État', 'Échéance'],
+        rows: held.requests.map((r) => h('tr', {}, h('td', {}, when(r.createdAt)), h('td', {}, person(r.patient)), h('td', {}, ANY_REQUEST_STATUS[r.status] ?? r.status), h('td', {}, when(r.deadline)))),
+      }));
+    }
+    if (total) parts.push(h('button', { type: 'button', class: 'danger', onclick: () => erase(held) }, 'Effacer l’identité de ce patient'));
+    found.replaceChildren(...parts);
+    status.focus();
+  }
+
+  async function erase(held) {
+    const yes = await confirmDialog({
+      title: 'Effacer l’identité du patient',
+      what: `Les nom, prénom, date de naissance, téléphone, e-mail et motif seront effacés de ${held.bookings.length} rendez-vous et ${held.requests.length} demande(s), et de leurs messages. Les chiffres de la CPTS ne changent pas. C’est définitif.`,
+      confirm: 'Effacer définitivement',
+      keep: 'Ne rien effacer',
+      reason: false,
+    });
+    if (yes === null) return status.focus();
+    try {
+      const done = await api('/patients/erase', { method: 'POST', body: asked });
+      found.replaceChildren();
+      say(status, `Identité effacée : ${done.bookings} rendez-vous, ${done.requests} demande(s), ${done.notifications} message(s).`);
+    } catch (e) {
+      say(status, e.message);
+    }
+    status.focus();
+  }
+
+  $('patients-form').addEventListener('submit', lookup);
+}
 
 /** A card titled with its count, holding a table of `rows` (lists of cell texts). */
 function listing(id, caption, headers, rows, empty) {
@@ -52,6 +128,7 @@ export function mountCoordination(user) {
     }
   }
 
+  patientsRights();
   refreshRequests();
   refreshMembers();
   const timer = setInterval(refreshRequests, 30_000);
