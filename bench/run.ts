@@ -9,6 +9,8 @@
  *                  database, then a check that no slot holds two live bookings
  *   matching       requests matched per second by one and two worker processes, and filing → matched latency
  *   notifications  SMS sent per second by one worker vs a raw POST loop to the same local sink
+ *   security       what issue 11's protections cost: the hold-then-book flow, a search and a list, against
+ *                  the service before them (BENCH_BASELINE_REF, built in a git worktree) in the same run
  *
  * The API runs as a child process (node dist/src/main.js), as in production, so the load generator
  * does not share its event loop. Results go to stdout and bench/results/<time>.json.
@@ -30,6 +32,7 @@ import { HttpClient } from './http-client';
 import { benchMatching, matchingIntegrity, median } from './matching';
 import { benchNotifications, discardQueuedMessages } from './notifications';
 import { seedTerritory } from './seed';
+import { BASELINE_REF, baselineBuild, benchSecurity } from './security';
 import { benchWeb, placeCommunes } from './web';
 import { elapsedMs, LatencySummary, medianBy, ms, near, prng, ratio, summarize } from './stats';
 
@@ -89,7 +92,12 @@ function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX,
     NODE_ENV: 'production',
-    JWT_SECRET: 'bench-secret-not-for-production',
+    JWT_SECRET: 'bench-signing-key-not-for-production-use',
+    // The benchmark's accounts sign in with their password alone, and its thousands of messages are
+    // the load itself: the production defaults (a second factor, hourly budgets) would stop it.
+    MFA_REQUIRED: 'false',
+    NOTIFY_BUDGET_PER_HOUR: '100000000',
+    NOTIFY_BUDGET_PER_ACCOUNT_PER_HOUR: '100000000',
     LOGIN_RATE_LIMIT: '1000',
     // Messages without a provider go to an outbox file: a temporary one, not the working copy.
     OUTBOX_DIR: join(tmpdir(), 'snp-bench-outbox'),
@@ -97,11 +105,15 @@ function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-/** The API as in production, in its own process (the load generator does not share its event loop); no queue worker in it. */
-async function startApi(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
-    cwd: ROOT,
-    env: serviceEnv({ PORT: String(port), WORKERS_ENABLED: 'false' }),
+/**
+ * The API as in production, in its own process (the load generator does not share its event loop);
+ * no queue worker in it. `root`: another build of the service (the security phase's baseline),
+ * which finds the database migrated.
+ */
+async function startApi(port: number, root = ROOT): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
+    cwd: root,
+    env: serviceEnv({ PORT: String(port), WORKERS_ENABLED: 'false', ...(root === ROOT ? {} : { MIGRATIONS_RUN: 'false' }) }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
@@ -293,7 +305,7 @@ class Pgbench {
 }
 
 /** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,availability,web,booking,matching,notifications').split(',').map((x) => x.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,availability,web,booking,matching,notifications,security').split(',').map((x) => x.trim()));
 
 /**
  * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
@@ -484,6 +496,28 @@ async function notificationsPhase(pool: Pool, queue: Queue) {
   return { notifications: { rounds, median: mid, ratio: notificationRatio }, consistent: rounds.every((r) => r.notSent === 0) };
 }
 
+async function securityPhase(pool: Pool, centres: { lat: number; lon: number }[]) {
+  log(`\n## Security: what issue 11's protections cost on the booking and search paths, against the service before them (${BASELINE_REF}), same database and machine, in this run`);
+  log('tenant scope in the statements, sessions decided by Postgres (cached, dropped on NOTIFY), security headers and body guards, audit events with the address chained by the sealer, holds counted per account');
+  const baseline = await baselineBuild(ROOT, log);
+  if (!baseline) return {};
+  const secretaries = Array.from({ length: CLIENTS }, (_, i) => `secretariat${i}@bench.snp.local`);
+  const figures = await benchSecurity(
+    { pool, startApi: (root, port) => startApi(port, root), stopProcess, freePort, secretaries, password: PASSWORD, centres, settle: () => settle(pool) },
+    ROOT, baseline, { rounds: ROUNDS, seconds: SECONDS, searches: Math.min(SEARCHES, 1000) },
+  );
+  const b = figures.booking;
+  log(`hold then book, ${CLIENTS} clients, ${ROUNDS} rounds of ${SECONDS} s each side, alternating:`);
+  log(`  before ${b.before.map((x) => x.toFixed(0)).join(' / ')} bookings/s (mean ${b.beforePerSecond.toFixed(0)}); after ${b.after.map((x) => x.toFixed(0)).join(' / ')} (mean ${b.afterPerSecond.toFixed(0)})`);
+  log(`  after ÷ before: ${(b.ratio * 100).toFixed(1)} %; target: the booking path loses at most 10 %: ${verdict(b.ratio >= 0.9)}`);
+  log(`search, one at a time (after the first 100):`);
+  logVersus(figures.search.after, figures.search.before, ['after', 'before']);
+  log(`GET /bookings of the practice for the week (a list read, now audited), one at a time:`);
+  logVersus(figures.list.after, figures.list.before, ['after', 'before']);
+  log(`audit chain: ${figures.sealed.events} events of the baseline chained in ${figures.sealed.ms.toFixed(0)} ms (${figures.sealed.usPerEvent.toFixed(1)} µs an event); at most ${figures.unsealedAfterRound} events of the service left to chain when its round ended`);
+  return { security: figures };
+}
+
 async function main() {
   const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
   const queue = new Queue(MATCHING_QUEUE, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
@@ -538,6 +572,12 @@ async function main() {
       const n = await notificationsPhase(pool, notifyQueue);
       phases.notifications = n.notifications;
       consistent &&= n.consistent;
+    }
+    if (PHASES.has('security')) {
+      // The API of this build steps aside: the phase starts each side's API for its own rounds.
+      await stopProcess(api);
+      api = undefined;
+      Object.assign(phases, await securityPhase(pool, territory.centres));
     }
 
     const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, territory: { ...territory, centres: undefined }, ...phases };

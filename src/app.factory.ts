@@ -33,7 +33,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       done();
     });
   guardJsonBodies(app.getHttpAdapter().getInstance());
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   app.enableShutdownHooks();
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
   app.useGlobalPipes(buildValidationPipe());

@@ -3,6 +3,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
 import { CommunesService, GeoPoint } from '../directory/communes.service';
 import { assertAgendaAccess, coordinationScope, DirectoryService } from '../directory/directory.service';
@@ -169,34 +170,15 @@ export class SlotsService {
 
   /**
    * Holds a free slot for HOLD_SECONDS while the patient is on the phone, in the holder's name
-   * (audited). One account holds at most MAX_LIVE_HOLDS slots at once (429 too_many_holds): the
-   * count and the hold are one statement under a lock of that account, so concurrent holds by
-   * the same account cannot pass the limit together.
+   * (audited). One account holds at most MAX_LIVE_HOLDS slots at once (429 too_many_holds):
+   * hold_slot() counts and holds in one call under a lock of the holder (migration SlotHolders),
+   * so concurrent holds by the same account cannot pass the limit together.
    */
   async hold(principal: Principal, id: string): Promise<{ holdToken: string; expiresAt: string }> {
     const [user, key, role, ip] = actorParams(principal);
-    const rows = await this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 727003))`, [principal.id]);
-      const taken = await updateReturning(
-        em,
-        `WITH mine AS (
-           SELECT count(*)::int AS live FROM slot h
-            WHERE coalesce(h.held_by_user_id, h.held_by_api_key_id) = $3::uuid AND h.status = 'held' AND h.hold_expires_at > now()
-         ), held AS (
-           UPDATE slot SET status = 'held', hold_token = gen_random_uuid(), hold_expires_at = now() + make_interval(secs => $2),
-                  held_by_user_id = $4, held_by_api_key_id = $5, updated_at = now()
-            WHERE id = $1 AND starts_at > now() AND (status = 'free' OR (status = 'held' AND hold_expires_at < now()))
-              AND (SELECT live FROM mine) < $6
-           RETURNING id, hold_token, hold_expires_at
-         ), au AS (
-           INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, ip, action, entity, entity_id)
-           SELECT $4, $5, $7, $8, 'hold', 'slot', id FROM held
-         )
-         SELECT held.hold_token, held.hold_expires_at, (SELECT live FROM mine) AS live FROM (SELECT 1) one LEFT JOIN held ON TRUE`,
-        [id, this.config.HOLD_SECONDS, principal.id, user, key, this.config.MAX_LIVE_HOLDS, role, ip],
-      );
-      return taken;
-    });
+    const rows = await preparedQuery(this.dataSource, 'hold_slot_v1', `SELECT * FROM hold_slot($1, $2, $3, $4, $5, $6, $7)`, [
+      id, this.config.HOLD_SECONDS, user, key, role, ip, this.config.MAX_LIVE_HOLDS,
+    ]);
     const [row] = rows;
     if (row?.hold_token) return { holdToken: row.hold_token, expiresAt: row.hold_expires_at.toISOString() };
     const slot = await this.requireSlot(id);
