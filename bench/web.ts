@@ -41,7 +41,7 @@ export async function benchWeb(url: string, account: { email: string; password: 
     const page = await context.newPage();
     await page.goto(url);
     await page.getByLabel('Adresse e-mail').fill(account.email);
-    await page.getByLabel('Mot de passe').fill(account.password);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(account.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { level: 1, name: 'Trouver un créneau' }).waitFor();
     await page.locator('#sec-place').waitFor();
