@@ -309,3 +309,14 @@ describe('request_unmatched_originator', () => {
     expect(lines[2]).toMatch(/^Aucun créneau SNP/);
   });
 });
+
+describe('a patient whose identity was erased', () => {
+  it('is told to the practice as such, never as « null »', () => {
+    const erased = { firstName: null, lastName: null, phone: null };
+    for (const channel of ['email', 'sms'] as const) {
+      const m = renderBooking('booking_cancelled_practice', booking({ patient: erased }), channel);
+      expect(m.text).toContain('identit');
+      expect(m.text).not.toMatch(/null|undefined/);
+    }
+  });
+});

@@ -11,7 +11,7 @@ export interface BookingFacts {
   modality: 'in_person' | 'teleconsultation' | 'home_visit';
   practitioner: { firstName: string; lastName: string };
   practice: { name: string; address?: string | null; phone?: string | null };
-  patient: { firstName: string; lastName: string; phone?: string | null };
+  patient: { firstName: string | null; lastName: string | null; phone?: string | null };
   bookedBy: { role: string };
   cancelReason?: string | null;
 }
@@ -20,7 +20,7 @@ export interface RequestFacts {
   id: string;
   notAfter: Date;
   createdAt: Date;
-  patient: { firstName: string; lastName: string; phone?: string | null };
+  patient: { firstName: string | null; lastName: string | null; phone?: string | null };
 }
 
 export type TemplateName =
@@ -70,8 +70,9 @@ function displayPhone(e164?: string | null): string {
 
 /** Free text from forms may hold line breaks or runs of spaces that would wreck a one-line SMS. */
 const clean = (s?: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
-const person = (p: { firstName: string; lastName: string }) =>
-  clean(`${p.firstName} ${p.lastName.toLocaleUpperCase('fr-FR')}`);
+/** A person's name, « Marie DUPONT »; a patient whose identity was erased (right to erasure) stays unnamed. */
+const person = (p: { firstName: string | null; lastName: string | null }) =>
+  p.lastName === null ? 'patient (identité effacée)' : clean(`${p.firstName ?? ''} ${p.lastName.toLocaleUpperCase('fr-FR')}`);
 /** Ends a free-text value as a sentence without doubling its own final punctuation. */
 const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
 
