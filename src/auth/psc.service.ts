@@ -132,6 +132,8 @@ export class PscService {
         throw new PscRefused('psc_error', (e as Error).message);
       }
       const claims = tokens.claims()!;
+      // The strength PSC asserts for this sign-in (CPS card or e-CPS app): what was asked, nothing weaker.
+      if (claims.acr !== 'eidas1') throw new PscRefused('psc_error', `acr ${String(claims.acr)}`);
       let subjectNameId = claims.SubjectNameID as string | undefined;
       if (!subjectNameId) {
         const info = await oidc.fetchUserInfo(configuration, tokens.access_token, claims.sub);

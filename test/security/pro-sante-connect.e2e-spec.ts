@@ -116,6 +116,14 @@ describe('Pro Santé Connect', () => {
     expect(res.body.message).toContain('expiré');
   });
 
+  it('refuses a sign-in weaker than eidas1', async () => {
+    const { rpps } = await gpWithRpps();
+    await psc.nextPerson({ sub: `psc-weak-${rpps}`, SubjectNameID: `8${rpps}`, acr: 'eidas0' });
+    const page = await signInAtPsc();
+    expect(page.searchParams.get('signin_error')).toBe('psc_error');
+    expect(page.searchParams.get('signin')).toBeNull();
+  });
+
   it('refuses a disabled account', async () => {
     const { gp, rpps } = await gpWithRpps();
     await h.as(h.admin).patch(`/users/${gp.id}`).send({ active: false }).expect(200);

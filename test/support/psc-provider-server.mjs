@@ -28,7 +28,8 @@ server.listen(0, '127.0.0.1', () => {
     }],
     scopes: ['openid', 'scope_all'],
     claims: { openid: ['sub'], scope_all: ['SubjectNameID', 'SubjectRefPro', 'SubjectOrganization', 'given_name', 'family_name', 'acr'] },
-    acrValues: ['eidas1'],
+    // eidas1 is what PSC asserts; eidas0 stands for a weaker sign-in the service must refuse.
+    acrValues: ['eidas1', 'eidas0'],
     pkce: { required: () => true },
     features: { devInteractions: { enabled: false } },
     findAccount: (ctx, sub) => {
@@ -56,7 +57,8 @@ server.listen(0, '127.0.0.1', () => {
         let body = '';
         for await (const chunk of req) body += chunk;
         nextPerson = JSON.parse(body);
-        people.set(nextPerson.sub, nextPerson);
+        const { acr, ...claims } = nextPerson;
+        people.set(nextPerson.sub, claims);
         res.writeHead(204).end();
         return;
       }
@@ -71,7 +73,7 @@ server.listen(0, '127.0.0.1', () => {
         grant.addOIDCScope('openid scope_all');
         grant.addOIDCClaims(['SubjectNameID', 'SubjectRefPro', 'given_name', 'family_name']);
         const grantId = await grant.save();
-        await provider.interactionFinished(req, res, { login: { accountId: nextPerson.sub, acr: 'eidas1' }, consent: { grantId } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(req, res, { login: { accountId: nextPerson.sub, acr: nextPerson.acr ?? 'eidas1' }, consent: { grantId } }, { mergeWithLastSubmission: false });
         return;
       }
       return handle(req, res);

@@ -31,7 +31,8 @@ export class PscProvider {
   }
 
   /** The health professional who signs in next (their e-CPS). */
-  async nextPerson(person: { sub: string; SubjectNameID: string; given_name?: string; family_name?: string; SubjectRefPro?: unknown }): Promise<void> {
+  /** `acr`: the strength of the sign-in PSC asserts (eidas1 unless said otherwise). */
+  async nextPerson(person: { sub: string; SubjectNameID: string; given_name?: string; family_name?: string; SubjectRefPro?: unknown; acr?: string }): Promise<void> {
     const res = await fetch(`${this.issuer}/test/next-person`, { method: 'POST', body: JSON.stringify(person) });
     if (res.status !== 204) throw new Error(`next-person: ${res.status}`);
   }
