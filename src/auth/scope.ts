@@ -43,9 +43,31 @@ export function receivingScope(p: Principal, first: number): Scope {
 }
 
 /**
+ * The side that filed a request `r` (it may cancel the request and the booking it got, wherever that
+ * booking is): the same account, a secretary of the same practice, the regulation for the
+ * regulation's, the coordination of the filer's CPTS, an admin.
+ */
+export function filingScope(p: Principal, first: number): Scope {
+  const $ = param(first);
+  switch (p.role) {
+    case 'admin':
+      return { sql: 'TRUE', params: [] };
+    case 'coordinator':
+      return { sql: `r.created_by_community_id = ${$(0)}::uuid`, params: [p.communityId] };
+    case 'regulator':
+      return { sql: `r.created_by_role = 'regulator'`, params: [] };
+    case 'secretary':
+      return { sql: `(r.created_by_practice_id = ${$(0)}::uuid OR coalesce(r.created_by_user_id, r.created_by_api_key_id) = ${$(1)}::uuid)`, params: [p.practiceId, p.id] };
+    case 'gp':
+      return { sql: 'FALSE', params: [] };
+  }
+}
+
+/**
  * The SNP requests a caller may see or act on, for a statement where `r` is the request: an admin
  * every one; a coordinator those filed by their CPTS's members, and the regulation's located in
  * its communes or matched to its slots; the regulation its own; a secretary their practice's.
+ * (Every scope of this file numbers a role's parameters alike from `first`: several may share them.)
  */
 export function requestScope(p: Principal, first: number): Scope {
   const $ = param(first);

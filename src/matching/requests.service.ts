@@ -4,14 +4,14 @@ import { DataSource } from 'typeorm';
 import { sha256 } from '../auth/digest';
 import { actorParams, auditListCte, auditRowsCte, AuditService } from '../auth/audit.service';
 import { isCoordination, Principal } from '../auth/roles';
-import { requestScope } from '../auth/scope';
+import { bookingScope, filingScope, requestScope } from '../auth/scope';
 import { patientAgeMonths } from '../bookings/age';
 import { BookingsService } from '../bookings/bookings.service';
 import { presentPatient } from '../bookings/patient';
 import { AppConfig } from '../config/app-config';
 import { updateReturning } from '../database/returning';
 import { CommunesService } from '../directory/communes.service';
-import { NotFoundError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
+import { ForbiddenError, NotFoundError, UnprocessableError, ValidationFailedError } from '../errors/domain-errors';
 import { DEFAULT_MAX_DISTANCE_KM } from '../slots/ranking';
 import { toE164 } from '../validation/phone';
 import { CreateRequestDto, ListRequestsQuery } from './dto/requests.dto';
@@ -107,22 +107,37 @@ export class RequestsService {
 
   /**
    * Cancels a request in the caller's scope (404 otherwise); a matched one also cancels its booking
-   * (the slot is free again). Twice is harmless.
+   * (the slot is free again). The filing side cancels its request's booking wherever it is;
+   * anyone else (a coordination seeing the regulation's request of its territory) only when the
+   * booking is within their own scope (403 otherwise: the regulation cancels it). Twice is harmless.
    */
   async cancel(principal: Principal, id: string) {
     const scope = requestScope(principal, 2);
+    const filer = filingScope(principal, 2);
+    const bookings = bookingScope(principal, 2);
+    const params = [id, ...[scope, filer, bookings].reduce((a, s) => (s.params.length > a.length ? s.params : a), [] as unknown[])];
     const [cancelled] = await updateReturning(
       this.dataSource,
-      `UPDATE snp_request r SET status = 'cancelled', status_changed_at = now() WHERE r.id = $1 AND r.status <> 'cancelled' AND ${scope.sql} RETURNING *`,
-      [id, ...scope.params],
+      `UPDATE snp_request r SET status = 'cancelled', status_changed_at = now()
+        WHERE r.id = $1 AND r.status <> 'cancelled' AND ${scope.sql}
+          AND (r.booking_id IS NULL OR ${filer.sql} OR EXISTS (
+                SELECT 1 FROM booking b JOIN slot s ON s.id = b.slot_id JOIN practice p ON p.id = s.practice_id WHERE b.id = r.booking_id AND ${bookings.sql}))
+        RETURNING *, ${filer.sql} AS by_filer`,
+      params,
     );
     if (!cancelled) {
-      const rows = await this.dataSource.query(`SELECT * FROM snp_request r WHERE r.id = $1 AND ${scope.sql}`, [id, ...scope.params]);
+      const rows = await this.dataSource.query(
+        `WITH v AS (SELECT * FROM snp_request r WHERE r.id = $1 AND ${scope.sql}), ${auditRowsCte('au', 'v', 'request', params.length + 1)} SELECT * FROM v`,
+        [...params, ...actorParams(principal), 'read'],
+      );
       if (!rows.length) throw new NotFoundError('Demande SNP');
+      if (rows[0].status !== 'cancelled') {
+        throw new ForbiddenError('Cette demande a obtenu un rendez-vous dans une autre CPTS : seule la régulation qui l’a déposée peut l’annuler');
+      }
       return (await this.answer(rows))[0];
     }
     await this.audit.record(principal, 'cancel', 'request', id);
-    if (cancelled.booking_id) await this.bookings.cancel(principal, cancelled.booking_id, 'demande SNP annulée', { scoped: false });
+    if (cancelled.booking_id) await this.bookings.cancel(principal, cancelled.booking_id, 'demande SNP annulée', { scoped: !cancelled.by_filer });
     return (await this.answer([cancelled]))[0];
   }
 

@@ -354,6 +354,23 @@ describe('tenant isolation: every route × every role × own / other practice / 
     });
   }
 
+  it('lets a coordination see the regulation’s request of its territory, but not cancel the booking it got in another CPTS', async () => {
+    const regulator = callers.regulator.account;
+    const filed = (await h.as(regulator).post('/requests').send({ patient: newPatient(['admin', 'regulator', 'coordinator']), location: { communeCode: '28088' } }).expect(202)).body;
+    // The engine found it a slot in CPTS B (set here directly: which slot the engine picks is not this story's point).
+    const booked = (await h.as(regulator).post('/bookings').send({ slotId: await freeSlot('community'), patient: patient({ lastName: unique('Regule') }) }).expect(201)).body;
+    await ds.query(`UPDATE snp_request SET status = 'matched', booking_id = $2, matched_at = now() WHERE id = $1`, [filed.id, booked.id]);
+
+    await callers.coordinator.http('get', `/requests/${filed.id}`).expect(200);
+    const refused = await callers.coordinator.http('post', `/requests/${filed.id}/cancel`).send({}).expect(403);
+    expect(refused.body.message).toContain('autre CPTS');
+    expect((await h.as(regulator).get(`/bookings/${booked.id}`).expect(200)).body.status).toBe('confirmed');
+    expect((await h.as(regulator).get(`/requests/${filed.id}`).expect(200)).body.status).toBe('matched');
+    // The regulation that filed it cancels both.
+    await h.as(regulator).post(`/requests/${filed.id}/cancel`).send({}).expect(200);
+    expect((await h.as(regulator).get(`/bookings/${booked.id}`).expect(200)).body.status).toBe('cancelled');
+  });
+
   it('never shows, across every list a caller can ask for, a booking or request of another CPTS', async () => {
     for (const role of ROLES) {
       for (const path of ['/bookings', '/requests', '/notifications', '/users', `/bookings?from=${encodeURIComponent(inMinutes(-10000))}&to=${encodeURIComponent(inMinutes(10000))}`]) {
