@@ -356,7 +356,8 @@ describe('tenant isolation: every route × every role × own / other practice / 
 
   it('lets a coordination see the regulation’s request of its territory, but not cancel the booking it got in another CPTS', async () => {
     const regulator = callers.regulator.account;
-    const filed = (await h.as(regulator).post('/requests').send({ patient: newPatient(['admin', 'regulator', 'coordinator']), location: { communeCode: '28088' } }).expect(202)).body;
+    // A home visit, which no GP of the scene offers: the engine finds nothing by itself.
+    const filed = (await h.as(regulator).post('/requests').send({ patient: newPatient(['admin', 'regulator', 'coordinator']), location: { communeCode: '28088' }, modalities: ['home_visit'] }).expect(202)).body;
     // The engine found it a slot in CPTS B (set here directly: which slot the engine picks is not this story's point).
     const booked = (await h.as(regulator).post('/bookings').send({ slotId: await freeSlot('community'), patient: patient({ lastName: unique('Regule') }) }).expect(201)).body;
     await ds.query(`UPDATE snp_request SET status = 'matched', booking_id = $2, matched_at = now() WHERE id = $1`, [filed.id, booked.id]);
