@@ -99,11 +99,11 @@ export class AuthService implements OnApplicationBootstrap {
     if (!userId) throw new UnauthorizedError(mfaToken ? 'Étape de connexion expirée ou trop d’essais : reconnectez-vous' : 'Connectez-vous, ou donnez le mfaToken reçu à la connexion');
     const [account] = await this.dataSource.query(`${ACCOUNT_SQL} WHERE id = $1`, [userId]);
     if (!account?.active) throw new UnauthorizedError('Ce compte est désactivé : adressez-vous à la coordination de la CPTS');
-    await this.limits.assertUnlocked(account.email);
+    await this.limits.assertUnlocked(account.id);
     const state = (await this.mfa.state(userId))!;
     const accepted = await this.mfa.check(state, code);
     if (!accepted) {
-      await this.limits.signInFailed(account.email);
+      await this.limits.signInFailed(account.id);
       await this.audit.record(this.asPrincipal(account, ip), 'login_failed', 'user', account.id);
       throw new UnauthorizedError('Code incorrect ou déjà utilisé : saisissez le code affiché maintenant par l’application');
     }
@@ -114,7 +114,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   /** The session of an account that proved who it is (password and second factor, or Pro Santé Connect). */
   async signedIn(account: Account, ip: string): Promise<{ accessToken: string; user: SignedInUser }> {
-    await this.limits.signInSucceeded(account.email);
+    await this.limits.signInSucceeded(account.id);
     await this.audit.record(this.asPrincipal(account, ip), 'login', 'user', account.id);
     return {
       accessToken: await this.sessions.issue(account),
@@ -180,14 +180,19 @@ export class AuthService implements OnApplicationBootstrap {
     return this.asPrincipal(account, ip);
   }
 
-  /** The account for this e-mail and password; a failure counts against the account's lockout. */
+  /**
+   * The account for this e-mail and password; a failure counts against the account's lockout. The
+   * lockout is the account's (its id), not the e-mail as typed: however the address is spelt (case,
+   * look-alike letters the database folds), one account has one count.
+   */
   private async checkPassword(email: string, password: string, ip: string): Promise<Account> {
-    await this.limits.assertUnlocked(email);
     const [account]: Account[] = await this.dataSource.query(`${ACCOUNT_SQL} WHERE lower(email) = lower($1)`, [email]);
+    const lock = account?.id ?? `unknown:${email.toLowerCase()}`;
+    await this.limits.assertUnlocked(lock);
     this.dummyHash ??= argon2.hash(randomBytes(16).toString('hex'));
     const ok = await argon2.verify(account?.password_hash ?? (await this.dummyHash), password);
     if (!account || !ok) {
-      await this.limits.signInFailed(email);
+      await this.limits.signInFailed(lock);
       if (account) await this.audit.record(this.asPrincipal(account, ip), 'login_failed', 'user', account.id);
       throw new UnauthorizedError('E-mail ou mot de passe incorrect');
     }

@@ -49,9 +49,9 @@ export class LimitsService {
     if (res === 'over') throw new TooManyRequestsError('rate_limited', 'Trop de tentatives de connexion depuis ce poste : patientez une minute.', 60);
   }
 
-  /** 429 account_locked while the account has ACCOUNT_LOCKOUT_ATTEMPTS recent failures, whatever the address or password. */
+  /** 429 account_locked while the account (its id) has ACCOUNT_LOCKOUT_ATTEMPTS recent failures, whatever the address or password. */
   async assertUnlocked(account: string): Promise<void> {
-    const res = await this.read(this.failures, account.toLowerCase(), 'account lockout');
+    const res = await this.read(this.failures, account, 'account lockout');
     if (res && res.consumedPoints >= this.config.ACCOUNT_LOCKOUT_ATTEMPTS) {
       throw new TooManyRequestsError(
         'account_locked',
@@ -63,7 +63,7 @@ export class LimitsService {
 
   /** A wrong password or code for this account; the one that reaches the limit locks it for ACCOUNT_LOCKOUT_MINUTES from now. */
   async signInFailed(account: string): Promise<void> {
-    const key = account.toLowerCase();
+    const key = account;
     const res = await this.consume(this.failures, key, 'account lockout');
     if (res === 'over' || (res !== 'unknown' && res.consumedPoints >= this.config.ACCOUNT_LOCKOUT_ATTEMPTS)) {
       await this.quietly(this.failures.block(key, this.config.ACCOUNT_LOCKOUT_MINUTES * 60), 'account lockout');
@@ -72,7 +72,7 @@ export class LimitsService {
 
   /** A complete sign-in: the account's failures are forgotten. */
   async signInSucceeded(account: string): Promise<void> {
-    await this.quietly(this.failures.delete(account.toLowerCase()), 'account lockout');
+    await this.quietly(this.failures.delete(account), 'account lockout');
   }
 
   /**

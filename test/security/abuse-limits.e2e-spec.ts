@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import { ApiProcess } from '../support/api-process';
-import { API, Harness, patient, TEST_PASSWORD } from '../support/harness';
+import { API, Harness, patient, TEST_PASSWORD, unique } from '../support/harness';
 
 /**
  * Limits that hold across API replicas (Redis): sign-in attempts per client address, failed
@@ -36,7 +36,11 @@ describe('abuse limits, shared by every API process', () => {
     });
 
     it('locks an account after its failures, from any address and on both processes, even with the right password', async () => {
-      const victim = await h.account('secretary', { practiceId: (await h.practice(await h.community())).id });
+      // An address with an « i », which a look-alike letter could stand for.
+      const practiceId = (await h.practice(await h.community())).id;
+      const victim = { email: `${unique('victime')}@test.cpts.local`, token: '' };
+      await h.as(h.admin).post('/users').send({ email: victim.email, password: TEST_PASSWORD, role: 'secretary', practiceId }).expect(201);
+      victim.token = (await h.http.post(`${API}/auth/login`).send({ email: victim.email, password: TEST_PASSWORD }).expect(200)).body.accessToken;
       const bystander = await h.account('secretary', { practiceId: (await h.practice(await h.community())).id });
       for (let i = 0; i < 4; i++) {
         const target = i % 2 ? other.http : h.http;
@@ -46,9 +50,13 @@ describe('abuse limits, shared by every API process', () => {
       expect(locked.body).toMatchObject({ statusCode: 429, error: 'account_locked', message: expect.stringContaining('Compte verrouillé') });
       expect(Number(locked.headers['retry-after'])).toBeGreaterThan(800);
       await h.http.post(`${API}/auth/login`).set('X-Forwarded-For', '203.0.113.51').send({ email: victim.email.toUpperCase(), password: TEST_PASSWORD }).expect(429);
+      // Nor does a look-alike spelling that the database folds into the same account (a dotted capital I).
+      const lookAlike = victim.email.replace('i', '\u0130');
+      expect(lookAlike).not.toBe(victim.email);
+      await h.http.post(`${API}/auth/login`).set('X-Forwarded-For', '203.0.113.53').send({ email: lookAlike, password: 'wrong-again' }).expect(429);
       // Nobody else is locked out, and a session already open goes on.
       await h.http.post(`${API}/auth/login`).set('X-Forwarded-For', '203.0.113.52').send({ email: bystander.email, password: TEST_PASSWORD }).expect(200);
-      expect((await h.as(victim).get('/practices')).status).toBe(200);
+      expect((await h.as(victim.token).get('/practices')).status).toBe(200);
     });
   });
 
