@@ -91,6 +91,11 @@ export class AccountsService {
     if (scope && !COORDINATOR_GRANTS.includes(input.role)) {
       throw new ForbiddenError(`La coordination crée des comptes ${COORDINATOR_GRANTS.join(', ')} de sa CPTS ; les comptes ${input.role} sont créés par un administrateur`);
     }
+    // The RPPS an account carries names who Pro Santé Connect signs in: an admin's decision, for a
+    // regulator only (a GP is known by their practitioner's RPPS).
+    if (input.rpps && (scope || input.role !== 'regulator')) {
+      throw new ForbiddenError('Seul un administrateur donne un RPPS à un compte, et seulement à un compte de régulation');
+    }
     const user = await this.insert(input, scope);
     await this.audit.record(actor, 'create', 'user', user.id);
     return user;
@@ -102,8 +107,8 @@ export class AccountsService {
       const links = await this.links(em, input.role, input, scope);
       const exists = await em.query(`SELECT 1 FROM app_user WHERE lower(email) = lower($1)`, [input.email]);
       if (exists.length) throw new ConflictError('email_taken', 'Un compte existe déjà avec cet e-mail');
-      if (input.rpps && (await em.query(`SELECT 1 FROM app_user WHERE rpps = $1`, [input.rpps])).length) {
-        throw new ConflictError('rpps_taken', 'Un compte porte déjà ce numéro RPPS');
+      if (input.rpps && (await em.query(`SELECT 1 FROM app_user WHERE rpps = $1 UNION ALL SELECT 1 FROM practitioner WHERE rpps = $1`, [input.rpps])).length) {
+        throw new ConflictError('rpps_taken', 'Ce numéro RPPS est déjà celui d’un compte ou d’un praticien inscrit');
       }
       const [row] = await em.query(
         `INSERT INTO app_user (email, password_hash, role, practice_id, practitioner_id, community_id, rpps)

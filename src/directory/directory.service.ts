@@ -65,6 +65,8 @@ export class DirectoryService {
     const scope = coordinationScope(principal);
     if (scope && practice.communityId !== scope) throw new ForbiddenError('Ce cabinet n’appartient pas à votre CPTS');
     if (await this.practitioners.existsBy({ rpps: dto.rpps })) throw new ConflictError('rpps_taken', `Le praticien RPPS ${dto.rpps} est déjà inscrit`);
+    // One person, one way in through Pro Santé Connect: a regulator's account already carrying this RPPS would make it ambiguous.
+    if ((await this.dataSource.query(`SELECT 1 FROM app_user WHERE rpps = $1`, [dto.rpps])).length) throw new ConflictError('rpps_taken', `Le RPPS ${dto.rpps} est déjà celui d’un compte de régulation`);
     return this.practitioners.save(
       this.practitioners.create({
         rpps: dto.rpps,

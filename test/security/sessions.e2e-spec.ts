@@ -2,7 +2,7 @@ import { createSecretKey } from 'crypto';
 import { sign } from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
 import { ApiProcess } from '../support/api-process';
-import { Account, API, Harness, TEST_PASSWORD } from '../support/harness';
+import { Account, API, Harness, randomRpps, TEST_PASSWORD, unique } from '../support/harness';
 
 /**
  * Sessions end when they should, in every API process at once: sign-out, a password change, a role
@@ -118,6 +118,18 @@ describe('sessions: tokens and keys refused at once, everywhere', () => {
     let coordinator: Account;
     beforeAll(async () => {
       coordinator = await h.account('coordinator', { communityId });
+    });
+
+    it('never gives an account an RPPS (who Pro Santé Connect signs in is an admin’s decision), nor one a practitioner holds', async () => {
+      const rpps = randomRpps();
+      const refused = await h.as(coordinator).post('/users').send({ email: `${unique('rpps')}@test.cpts.local`, password: TEST_PASSWORD, role: 'secretary', practiceId: (await h.practice(communityId)).id, rpps }).expect(403);
+      expect(refused.body.message).toContain('RPPS');
+      await h.as(h.admin).post('/users').send({ email: `${unique('rpps')}@test.cpts.local`, password: TEST_PASSWORD, role: 'secretary', practiceId: (await h.practice(communityId)).id, rpps }).expect(403);
+      const gp = await h.practitioner((await h.practice(communityId)).id);
+      const [{ rpps: taken }] = (await h.as(h.admin).get(`/practitioners?id=${gp.id}`).expect(200)).body.practitioners;
+      await h.as(h.admin).post('/users').send({ email: `${unique('rpps')}@test.cpts.local`, password: TEST_PASSWORD, role: 'regulator', rpps: taken }).expect(409);
+      await h.as(h.admin).post('/users').send({ email: `${unique('rpps')}@test.cpts.local`, password: TEST_PASSWORD, role: 'regulator', rpps }).expect(201);
+      await h.as(h.admin).post('/practitioners').send({ rpps, firstName: 'Jean', lastName: 'Double', profession: 'general_practitioner', practiceId: (await h.practice(communityId)).id }).expect(409);
     });
 
     it('never creates an admin or a regulator, nor promotes anyone to admin (403)', async () => {
