@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { timingSafeEqual } from 'crypto';
 import * as oidc from 'openid-client';
 import { DataSource } from 'typeorm';
 import { API_PREFIX } from '../api-prefix';
@@ -15,6 +16,14 @@ const LOGIN_SECONDS = 600;
 const SIGNIN_CODE_SECONDS = 60;
 /** PSC's identifier of a health professional: `8` then the RPPS (11 digits). */
 const IDNPS_RPPS = /^8(\d{11})$/;
+
+/** Two secrets equal, compared in constant time (absent: unequal). */
+function sameSecret(a: string, b: string | undefined): boolean {
+  if (!b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
 
 /** Why a sign-in through PSC did not end in a session, as `?signin_error=` tells the page. */
 export type PscRefusal = 'psc_unavailable' | 'psc_refused' | 'bad_state' | 'psc_error' | 'unknown_person' | 'account_disabled' | 'ambiguous_person';
@@ -48,6 +57,11 @@ export class PscService {
     return !!this.config.PSC_DISCOVERY_URL;
   }
 
+  /** Cookies of the sign-in travel over https only when the service is reached over https. */
+  get secureCookies(): boolean {
+    return (this.config.PUBLIC_URL ?? '').startsWith('https:');
+  }
+
   private get redirectUri(): string {
     return `${this.config.PUBLIC_URL!.replace(/\/$/, '')}/${API_PREFIX}/auth/psc/callback`;
   }
@@ -74,15 +88,19 @@ export class PscService {
     return this.configuration;
   }
 
-  /** `GET /auth/psc/login`: the address at PSC to send the browser to, the sign-in's secrets kept here. */
-  async start(): Promise<string> {
-    if (!this.enabled) return this.pageUrl({ signin_error: 'psc_unavailable' });
+  /**
+   * `GET /auth/psc/login`: the address at PSC to send the browser to, the sign-in's secrets kept
+   * here, and the state the browser must bring back (its cookie: a sign-in is finished only by the
+   * browser that started it, so nobody can slip their own sign-in into someone else's browser).
+   */
+  async start(): Promise<{ url: string; browserState?: string }> {
+    if (!this.enabled) return { url: this.pageUrl({ signin_error: 'psc_unavailable' }) };
     let configuration: oidc.Configuration;
     try {
       configuration = await this.metadata();
     } catch (e) {
       this.logger.warn({ err: (e as Error).message }, 'Pro Santé Connect discovery failed');
-      return this.pageUrl({ signin_error: 'psc_unavailable' });
+      return { url: this.pageUrl({ signin_error: 'psc_unavailable' }) };
     }
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -91,7 +109,7 @@ export class PscService {
       `INSERT INTO psc_login (state_hash, nonce, code_verifier, expires_at) VALUES ($1, $2, $3, now() + $4 * interval '1 second')`,
       [sha256(state), nonce, codeVerifier, LOGIN_SECONDS],
     );
-    return oidc
+    const url = oidc
       .buildAuthorizationUrl(configuration, {
         redirect_uri: this.redirectUri,
         scope: 'openid scope_all',
@@ -103,19 +121,22 @@ export class PscService {
         code_challenge_method: 'S256',
       })
       .toString();
+    return { url, browserState: state };
   }
 
   /**
    * `GET /auth/psc/callback`: checks the state (once, within 10 minutes), exchanges the code
    * (PKCE, nonce, ID token signature and issuer checked by openid-client), reads SubjectNameID and
-   * finds the account. Answers where to send the browser: the page with a one-time code, or with
-   * the reason it failed.
+   * finds the account. `browserState`: the state this browser was given at the start (its cookie).
+   * Answers where to send the browser: the page with a one-time code (and the code, for the
+   * browser's cookie), or with the reason it failed.
    */
-  async callback(query: Record<string, string | undefined>): Promise<string> {
+  async callback(query: Record<string, string | undefined>, browserState: string | undefined): Promise<{ url: string; code?: string }> {
     try {
       if (!this.enabled) throw new PscRefused('psc_unavailable');
       if (query.error) throw new PscRefused('psc_refused', query.error);
       if (!query.state || !query.code) throw new PscRefused('bad_state', 'state or code missing');
+      if (!sameSecret(query.state, browserState)) throw new PscRefused('bad_state', 'not the browser that started');
       const [login] = await updateReturning(
         this.dataSource,
         `UPDATE psc_login SET used_at = now() WHERE state_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING nonce, code_verifier`,
@@ -151,17 +172,21 @@ export class PscService {
       if (!active.length) throw new PscRefused('account_disabled');
       if (active.length > 1) throw new PscRefused('ambiguous_person');
       const code = await this.challenges.create('signin', active[0].id, SIGNIN_CODE_SECONDS);
-      return this.pageUrl({ signin: code });
+      return { url: this.pageUrl({ signin: code }), code };
     } catch (e) {
       const reason: PscRefusal = e instanceof PscRefused ? e.reason : 'psc_error';
       // The reason only: never a token, a code or the person's identifiers.
       this.logger.warn({ reason }, 'Pro Santé Connect sign-in refused');
-      return this.pageUrl({ signin_error: reason });
+      return { url: this.pageUrl({ signin_error: reason }) };
     }
   }
 
-  /** `POST /auth/psc/exchange`: the session of the account PSC named, for a code used once within 60 s. */
-  async exchange(code: string, ip: string) {
+  /**
+   * `POST /auth/psc/exchange`: the session of the account PSC named, for a code used once within
+   * 60 s, by the browser it was given to (`browserCode`, its cookie).
+   */
+  async exchange(code: string, browserCode: string | undefined, ip: string) {
+    if (!sameSecret(code, browserCode)) throw new UnauthorizedError('Ce code de connexion Pro Santé Connect a été délivré à un autre navigateur : reconnectez-vous');
     const userId = await this.challenges.redeem('signin', code);
     if (!userId) throw new UnauthorizedError('Code de connexion Pro Santé Connect expiré ou déjà utilisé : reconnectez-vous');
     const account = await this.auth.account(userId);

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { freePort } from '../support/api-process';
 import { API, Harness, randomRpps, TEST_PASSWORD } from '../support/harness';
-import { followRedirects, PscProvider } from '../support/psc-provider';
+import { CookieBrowser, PscProvider } from '../support/psc-provider';
 
 /**
  * A GP (or a regulator) signs in with Pro Santé Connect: the service sends the browser to PSC
@@ -36,10 +36,13 @@ describe('Pro Santé Connect', () => {
   }
 
   /** The browser's way from « Se connecter avec Pro Santé Connect » back to the page: the page's URL. */
-  async function signInAtPsc(): Promise<URL> {
-    const { url } = await followRedirects(`${publicUrl}${API}/auth/psc/login`, `${publicUrl}/?`);
-    return new URL(url);
+  async function signInAtPsc(browser = new CookieBrowser()): Promise<URL> {
+    return new URL(await browser.walk(`${publicUrl}${API}/auth/psc/login`, `${publicUrl}/?`));
   }
+
+  /** What the page does with `?signin=`: POST /auth/psc/exchange, from that browser (its cookie). */
+  const exchange = (browser: CookieBrowser, code: string | null) =>
+    h.http.post(`${API}/auth/psc/exchange`).set('Cookie', browser.cookie(publicUrl)).send({ code });
 
   it('sends the browser to PSC with openid scope_all, eidas1, state, nonce and PKCE', async () => {
     const res = await fetch(`${publicUrl}${API}/auth/psc/login`, { redirect: 'manual' });
@@ -60,16 +63,17 @@ describe('Pro Santé Connect', () => {
   it('signs a GP in: the page gets a one-time code and exchanges it for a session of the GP’s account (once, within 60 s)', async () => {
     const { gp, rpps, practitionerId } = await gpWithRpps();
     await psc.nextPerson({ sub: `psc-${rpps}`, SubjectNameID: `8${rpps}`, given_name: 'Claire', family_name: 'Dupont', SubjectRefPro: { codeProfession: '10' } });
-    const page = await signInAtPsc();
+    const browser = new CookieBrowser();
+    const page = await signInAtPsc(browser);
     const code = page.searchParams.get('signin');
     expect(page.searchParams.get('signin_error')).toBeNull();
     expect(code).toEqual(expect.any(String));
 
-    const session = await h.http.post(`${API}/auth/psc/exchange`).send({ code }).expect(200);
+    const session = await exchange(browser, code).expect(200);
     expect(session.body.user).toMatchObject({ id: gp.id, role: 'gp', practitionerId });
     await h.as(session.body.accessToken).get('/slots').expect(200);
     // Once only.
-    await h.http.post(`${API}/auth/psc/exchange`).send({ code }).expect(401);
+    await exchange(browser, code).expect(401);
     const [login] = await ds.query(`SELECT action FROM audit_event WHERE actor_user_id = $1 ORDER BY id DESC LIMIT 1`, [gp.id]);
     expect(login.action).toBe('login');
   });
@@ -78,8 +82,9 @@ describe('Pro Santé Connect', () => {
     const regulatorRpps = randomRpps();
     const created = await h.as(h.admin).post('/users').send({ email: `regulation-${regulatorRpps}@test.cpts.local`, password: TEST_PASSWORD, role: 'regulator', rpps: regulatorRpps }).expect(201);
     await psc.nextPerson({ sub: `psc-${regulatorRpps}`, SubjectNameID: `8${regulatorRpps}` });
-    const code = (await signInAtPsc()).searchParams.get('signin');
-    const session = await h.http.post(`${API}/auth/psc/exchange`).send({ code }).expect(200);
+    const browser = new CookieBrowser();
+    const code = (await signInAtPsc(browser)).searchParams.get('signin');
+    const session = await exchange(browser, code).expect(200);
     expect(session.body.user).toMatchObject({ id: created.body.id, role: 'regulator' });
   });
 
@@ -90,29 +95,47 @@ describe('Pro Santé Connect', () => {
     expect(page.searchParams.get('signin')).toBeNull();
   });
 
-  it('refuses a callback whose state it did not issue, or already used (a replayed code)', async () => {
+  it('refuses a callback whose state it did not issue, already used (a replayed code), or brought by another browser', async () => {
     const { rpps } = await gpWithRpps();
     await psc.nextPerson({ sub: `psc-${rpps}`, SubjectNameID: `8${rpps}` });
     // Walk to PSC's answer, but stop before the service sees it.
-    const { url } = await followRedirects(`${publicUrl}${API}/auth/psc/login`, `${publicUrl}${API}/auth/psc/callback`);
-    const callback = new URL(url);
+    const browser = new CookieBrowser();
+    const callback = new URL(await browser.walk(`${publicUrl}${API}/auth/psc/login`, `${publicUrl}${API}/auth/psc/callback`));
+    const landing = async (who: CookieBrowser, url: URL) => new URL((await who.get(url.toString())).headers.get('location')!).searchParams;
+
+    // Someone else's browser (the link sent to a colleague, to sign them in as its sender): refused.
+    expect((await landing(new CookieBrowser(), callback)).get('signin_error')).toBe('bad_state');
     const forged = new URL(callback);
     forged.searchParams.set('state', 'an-attacker-s-own-state-value-0000000000');
-    expect(new URL((await fetch(forged, { redirect: 'manual' })).headers.get('location')!).searchParams.get('signin_error')).toBe('bad_state');
+    const other = new CookieBrowser();
+    await other.walk(`${publicUrl}${API}/auth/psc/login`, psc.issuer);
+    expect((await landing(other, forged)).get('signin_error')).toBe('bad_state');
 
-    const first = new URL((await fetch(callback, { redirect: 'manual' })).headers.get('location')!);
-    expect(first.searchParams.get('signin')).toEqual(expect.any(String));
-    const replay = new URL((await fetch(callback, { redirect: 'manual' })).headers.get('location')!);
-    expect(replay.searchParams.get('signin_error')).toBe('bad_state');
-    expect(replay.searchParams.get('signin')).toBeNull();
+    const first = await landing(browser, callback);
+    expect(first.get('signin')).toEqual(expect.any(String));
+    const replay = await landing(browser, callback);
+    expect(replay.get('signin_error')).toBe('bad_state');
+    expect(replay.get('signin')).toBeNull();
+  });
+
+  it('exchanges a one-time code only in the browser it was handed to', async () => {
+    const { rpps } = await gpWithRpps();
+    await psc.nextPerson({ sub: `psc-${rpps}`, SubjectNameID: `8${rpps}` });
+    const browser = new CookieBrowser();
+    const code = (await signInAtPsc(browser)).searchParams.get('signin');
+    // The page URL with its code, opened elsewhere (a link sent to a colleague): no session there.
+    const elsewhere = await exchange(new CookieBrowser(), code).expect(401);
+    expect(elsewhere.body.message).toContain('autre navigateur');
+    await exchange(browser, code).expect(200);
   });
 
   it('refuses a one-time code once its 60 seconds have passed', async () => {
     const { rpps } = await gpWithRpps();
     await psc.nextPerson({ sub: `psc-${rpps}`, SubjectNameID: `8${rpps}` });
-    const code = (await signInAtPsc()).searchParams.get('signin');
+    const browser = new CookieBrowser();
+    const code = (await signInAtPsc(browser)).searchParams.get('signin');
     await ds.query(`UPDATE auth_challenge SET expires_at = now() - interval '1 second' WHERE purpose = 'signin' AND used_at IS NULL`);
-    const res = await h.http.post(`${API}/auth/psc/exchange`).send({ code }).expect(401);
+    const res = await exchange(browser, code).expect(401);
     expect(res.body.message).toContain('expiré');
   });
 

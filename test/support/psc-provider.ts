@@ -46,29 +46,44 @@ export class PscProvider {
 }
 
 /**
- * A browser's walk through redirects: follows 30x across origins, keeps each origin's cookies,
- * and stops at the first answer that is not a redirect or at `stopAt` (a URL prefix), answering
- * that URL and the redirects followed.
+ * A browser without a page: it follows redirects across origins and keeps each origin's cookies,
+ * as a browser would between the service and Pro Santé Connect.
  */
-export async function followRedirects(start: string, stopAt: string, max = 15): Promise<{ url: string; visited: string[] }> {
-  const jar = new Map<string, Map<string, string>>();
-  const visited: string[] = [];
-  let url = start;
-  for (let i = 0; i < max; i++) {
-    visited.push(url);
-    if (url.startsWith(stopAt)) return { url, visited };
+export class CookieBrowser {
+  private readonly jar = new Map<string, Map<string, string>>();
+
+  /** The Cookie header this browser sends to `url`'s origin. */
+  cookie(url: string): string {
+    return [...(this.jar.get(new URL(url).origin) ?? new Map())].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  /** One request, its cookies kept; the redirect not followed. */
+  async get(url: string): Promise<Response> {
     const origin = new URL(url).origin;
-    const cookies = jar.get(origin) ?? new Map<string, string>();
-    const res = await fetch(url, { redirect: 'manual', headers: cookies.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {} });
+    const cookie = this.cookie(url);
+    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const cookies = this.jar.get(origin) ?? new Map<string, string>();
     for (const set of res.headers.getSetCookie()) {
       const [pair] = set.split(';');
       const eq = pair.indexOf('=');
-      cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+      const [name, value] = [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+      if (value && !/max-age=0/i.test(set)) cookies.set(name, value);
+      else cookies.delete(name);
     }
-    jar.set(origin, cookies);
-    const location = res.headers.get('location');
-    if (res.status < 300 || res.status >= 400 || !location) return { url, visited };
-    url = new URL(location, url).toString();
+    this.jar.set(origin, cookies);
+    return res;
   }
-  throw new Error(`more than ${max} redirects: ${visited.join(' → ')}`);
+
+  /** Follows redirects from `start`, stopping at the first answer that is not one or at a URL starting with `stopAt`. */
+  async walk(start: string, stopAt: string, max = 15): Promise<string> {
+    let url = start;
+    for (let i = 0; i < max; i++) {
+      if (url.startsWith(stopAt)) return url;
+      const res = await this.get(url);
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status >= 400 || !location) return url;
+      url = new URL(location, url).toString();
+    }
+    throw new Error(`more than ${max} redirects from ${start}`);
+  }
 }
