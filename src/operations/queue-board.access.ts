@@ -30,7 +30,7 @@ export class QueueBoardAccess implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly auth: AuthService,
-    changes: AccountChanges,
+    private readonly changes: AccountChanges,
   ) {
     changes.subscribe((c) => {
       if (c === 'all') return this.admitted.clear();
@@ -54,13 +54,15 @@ export class QueueBoardAccess implements OnModuleInit {
 
   /** Null when an admin is calling, else the error to answer with (ErrorFilter turns it into the API's error body). */
   private async check(headers: Record<string, string | string[] | undefined>, ip: string): Promise<unknown> {
-    const basic = typeof headers['authorization'] === 'string' && /^Basic\s/i.test(headers['authorization']);
+    // Only a Basic sign-in alone is remembered (a bearer token or a key has its own cache, which
+    // forgets at once), and only while account changes are heard.
+    const basic = typeof headers['authorization'] === 'string' && /^Basic\s/i.test(headers['authorization']) && !headers['x-api-key'];
     const key = basic ? sha256(headers['authorization'] as string) : null;
-    if (key && this.admitted.has(key)) return null;
+    if (key && this.changes.listening && this.admitted.has(key)) return null;
     try {
       const principal = await this.auth.authenticate(headers, ip, { basic: true });
       assertRole(principal, ['admin']);
-      if (key) this.admitted.set(key, principal.id);
+      if (key && principal.kind === 'user' && this.changes.listening) this.admitted.set(key, principal.id);
       return null;
     } catch (e) {
       if (!(e instanceof DomainError) || e.status !== 401) return e;
