@@ -10,7 +10,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * (`hash = sha256(prev_hash || its fields)`); `audit_chain` keeps the chain's two ends, so that
  * deleting the last rows shows too, and moves its start when old rows are deleted by retention.
  * Sealing runs every second in every process (serialised by the audit_chain row lock) and before
- * each verification: the seal lags an event by about a second.
+ * each verification: the seal lags an event by about a second. Retention deletes the oldest events
+ * and records, as an event of the chain (`retention`, its `detail` naming the new start), where the
+ * chain now starts: a start moved any other way shows in verification.
  */
 export class AuditTrail1764633600000 implements MigrationInterface {
   name = 'AuditTrail1764633600000';
@@ -20,6 +22,7 @@ export class AuditTrail1764633600000 implements MigrationInterface {
       ALTER TABLE audit_event
         ADD COLUMN ip          text,
         ADD COLUMN entity_ids  uuid[],
+        ADD COLUMN detail      text,
         ADD COLUMN seq         bigint,
         ADD COLUMN prev_hash   bytea,
         ADD COLUMN hash        bytea`);
@@ -43,11 +46,11 @@ export class AuditTrail1764633600000 implements MigrationInterface {
     // The fields an event's hash covers, in one canonical text (instants in UTC to the microsecond).
     await q.query(`
       CREATE FUNCTION audit_event_text(p_id bigint, p_seq bigint, p_at timestamptz, p_user uuid, p_key uuid, p_role text,
-                                       p_action text, p_entity text, p_entity_id uuid, p_entity_ids uuid[], p_ip text)
+                                       p_action text, p_entity text, p_entity_id uuid, p_entity_ids uuid[], p_ip text, p_detail text)
       RETURNS text LANGUAGE sql IMMUTABLE AS $$
         SELECT concat_ws('|', p_id, p_seq, to_char(p_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                          coalesce(p_user::text, ''), coalesce(p_key::text, ''), coalesce(p_role, ''), p_action, p_entity,
-                         coalesce(p_entity_id::text, ''), coalesce(p_entity_ids::text, ''), coalesce(p_ip, ''))
+                         coalesce(p_entity_id::text, ''), coalesce(p_entity_ids::text, ''), coalesce(p_ip, ''), coalesce(p_detail, ''))
       $$`);
     await q.query(`
       CREATE FUNCTION audit_seal(p_max integer) RETURNS integer LANGUAGE plpgsql AS $$
@@ -63,7 +66,7 @@ export class AuditTrail1764633600000 implements MigrationInterface {
           s := s + 1;
           prev := h;
           h := sha256(prev || convert_to(audit_event_text(r.id, s, r.at, r.actor_user_id, r.actor_api_key_id, r.actor_role,
-                                                        r.action, r.entity, r.entity_id, r.entity_ids, r.ip), 'UTF8'));
+                                                        r.action, r.entity, r.entity_id, r.entity_ids, r.ip, r.detail), 'UTF8'));
           UPDATE audit_event SET seq = s, prev_hash = prev, hash = h WHERE id = r.id;
           n := n + 1;
         END LOOP;
@@ -76,9 +79,9 @@ export class AuditTrail1764633600000 implements MigrationInterface {
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION IF EXISTS audit_seal(integer)`);
-    await q.query(`DROP FUNCTION IF EXISTS audit_event_text(bigint, bigint, timestamptz, uuid, uuid, text, text, text, uuid, uuid[], text)`);
+    await q.query(`DROP FUNCTION IF EXISTS audit_event_text(bigint, bigint, timestamptz, uuid, uuid, text, text, text, uuid, uuid[], text, text)`);
     await q.query(`DROP TABLE IF EXISTS audit_chain`);
     for (const i of ['audit_event_entity_ids_idx', 'audit_event_actor_idx', 'audit_event_at_idx', 'audit_event_unsealed_idx', 'audit_event_seq_uq']) await q.query(`DROP INDEX IF EXISTS ${i}`);
-    await q.query(`ALTER TABLE audit_event DROP COLUMN IF EXISTS ip, DROP COLUMN IF EXISTS entity_ids, DROP COLUMN IF EXISTS seq, DROP COLUMN IF EXISTS prev_hash, DROP COLUMN IF EXISTS hash`);
+    await q.query(`ALTER TABLE audit_event DROP COLUMN IF EXISTS ip, DROP COLUMN IF EXISTS entity_ids, DROP COLUMN IF EXISTS detail, DROP COLUMN IF EXISTS seq, DROP COLUMN IF EXISTS prev_hash, DROP COLUMN IF EXISTS hash`);
   }
 }

@@ -191,6 +191,7 @@ export class AccountsService {
           WHERE id = $1 RETURNING ${USER_COLUMNS}`,
         [id, active, role, links.practiceId, links.practitionerId, links.communityId],
       );
+      await em.query(`UPDATE auth_challenge SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [id]);
       await this.audit.record(actor, 'update', 'user', id, em);
       return toView(row);
     });

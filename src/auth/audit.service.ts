@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from './roles';
 
 /** What an audit event is about (API contract). */
-export type AuditEntity = 'booking' | 'request' | 'slot' | 'user' | 'api_key' | 'patient' | 'notification';
+export type AuditEntity = 'booking' | 'request' | 'slot' | 'user' | 'api_key' | 'patient' | 'audit';
 
 /** Rows sealed per call: a backlog is worked through a few thousand at a time, each call one short transaction. */
 const SEAL_BATCH = 5000;

@@ -141,8 +141,12 @@ export class SessionsService {
     );
   }
 
-  /** Every token the account holds is refused from now on (password, role or link change, deactivation). */
+  /**
+   * Every token the account holds is refused from now on (password, role or link change,
+   * deactivation, second factor reset), and so is a sign-in half done (its mfaToken, a PSC code).
+   */
   async revokeAll(userId: string, em: Pick<EntityManager, 'query'> = this.dataSource): Promise<void> {
     await em.query(`UPDATE app_user SET token_version = token_version + 1, updated_at = now() WHERE id = $1`, [userId]);
+    await em.query(`UPDATE auth_challenge SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
   }
 }

@@ -202,6 +202,8 @@ export class BookingsService {
     if (rows[0].request_hash !== requestHash) {
       throw new UnprocessableError('idempotency_key_reused', 'Cette clé Idempotency-Key a déjà servi pour une autre réservation : utilisez une nouvelle clé');
     }
+    // The first answer again, with its patient: a read like any other.
+    await this.audit.record(principal, 'read', 'booking', rows[0].id);
     return this.view(rows[0].id);
   }
 

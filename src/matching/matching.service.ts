@@ -19,7 +19,7 @@ const CANDIDATES = 20;
  * still pending (the slot is taken only if it is), and mark it matched with the new booking.
  */
 const BOOK_FOR_REQUEST_SQL = bookSql({
-  before: `req AS (SELECT id FROM snp_request WHERE id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid AND status = 'pending' FOR UPDATE)`,
+  before: `req AS (SELECT id FROM snp_request WHERE id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid AND status = 'pending' AND anonymised_at IS NULL FOR UPDATE)`,
   guard: `EXISTS (SELECT 1 FROM req)`,
   after: `matched AS (
     UPDATE snp_request r SET status = 'matched', booking_id = b.id, matched_at = now(), status_changed_at = now(), attempts = r.attempts + 1
@@ -49,6 +49,8 @@ export class MatchingService {
     const [r] = await preparedQuery(this.dataSource, 'match_read_v1', `SELECT *, escalate_at <= now() AS due FROM snp_request WHERE id = $1 AND status = 'pending'`, [requestId]);
     if (!r) return 'not_pending';
     if (r.due) return (await this.escalate(requestId)) ? 'escalated' : 'not_pending';
+    // A request whose patient was erased (right to erasure) is booked for no more; it turns unmatched at its deadline.
+    if (r.anonymised_at) return 'not_pending';
 
     const now = new Date();
     const patientAgeMonths = ageInMonths(r.patient_birth_date);
@@ -76,7 +78,7 @@ export class MatchingService {
     const requestId: string = r.id;
     try {
       const booking = await this.bookings.bookWith(
-        'book_slot_for_request_v1',
+        'book_slot_for_request_v2',
         BOOK_FOR_REQUEST_SQL,
         [requestId],
         principalOfRequest(r),

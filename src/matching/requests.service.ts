@@ -160,6 +160,7 @@ export class RequestsService {
     if (rows[0].request_hash !== requestHash) {
       throw new UnprocessableError('idempotency_key_reused', 'Cette clé Idempotency-Key a déjà servi pour une autre demande : utilisez une nouvelle clé');
     }
+    await this.audit.record(principal, 'read', 'request', rows[0].id);
     return (await this.answer(rows))[0];
   }
 

@@ -2,7 +2,9 @@
  * Anonymises the patients of bookings `$1` and requests `$2` in one statement: their identity
  * (names, birth date, phone, e-mail, reason, and the hash of the body that carried them) is
  * erased, what the coordination's figures count stays (status, channel, dates, commune, médecin
- * traitant); their messages lose the patient's number, and those not sent yet are withdrawn.
+ * traitant; a request's status too, so the figures do not move: the engine books nothing more for
+ * a request whose patient was erased, which turns unmatched at its deadline); their messages lose
+ * the patient's number, and those not sent yet are withdrawn.
  * Already anonymised rows are left as they are. Answers how many rows of each changed.
  */
 export const ANONYMISE_SQL = `

@@ -16,6 +16,8 @@ export interface AuditEventView {
   /** The records a list read showed. */
   entityIds?: string[];
   ip?: string;
+  /** What a `retention` event of the trail itself says (where the chain now starts, how many events went). */
+  detail?: string;
 }
 
 export interface ChainVerdict {
@@ -31,7 +33,7 @@ export interface ChainVerdict {
 /** Every sealed event, its recomputed hash and its predecessor's, in chain order. */
 const CHAIN_SQL = `
   SELECT a.id, a.seq, a.hash = sha256(a.prev_hash || convert_to(audit_event_text(a.id, a.seq, a.at, a.actor_user_id, a.actor_api_key_id,
-           a.actor_role, a.action, a.entity, a.entity_id, a.entity_ids, a.ip), 'UTF8')) AS intact,
+           a.actor_role, a.action, a.entity, a.entity_id, a.entity_ids, a.ip, a.detail), 'UTF8')) AS intact,
          a.prev_hash, a.hash, lag(a.hash) OVER w AS before_hash, lag(a.seq) OVER w AS before_seq
     FROM audit_event a WHERE a.seq IS NOT NULL WINDOW w AS (ORDER BY a.seq)`;
 
@@ -44,7 +46,9 @@ const VERIFY_SQL = `
            ORDER BY e.seq LIMIT 1) AS broken,
          (SELECT max(seq) FROM e) AS tail_seq,
          (SELECT hash FROM e ORDER BY seq DESC LIMIT 1) = (SELECT last_hash FROM chain) AS tail_matches,
-         (SELECT last_seq FROM chain) AS last_seq, (SELECT first_seq FROM chain) AS first_seq`;
+         (SELECT last_seq FROM chain) AS last_seq, (SELECT first_seq FROM chain) AS first_seq,
+         (SELECT 'start=' || first_seq || ';prev=' || encode(first_prev_hash, 'hex') FROM chain) AS start,
+         (SELECT detail FROM audit_event WHERE action = 'retention' AND entity = 'audit' AND seq IS NOT NULL ORDER BY seq DESC LIMIT 1) AS certified_start`;
 
 /**
  * The audit trail as the DPO reads it (GET /audit-events, JSON or CSV) and checks it
@@ -62,7 +66,7 @@ export class AuditTrailService {
 
   async list(q: AuditEventsQuery): Promise<AuditEventView[]> {
     const rows = await this.dataSource.query(
-      `SELECT id, at, actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id, entity_ids, ip FROM audit_event
+      `SELECT id, at, actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id, entity_ids, ip, detail FROM audit_event
         WHERE ($1::text IS NULL OR entity = $1)
           AND ($2::uuid IS NULL OR entity_id = $2 OR entity_ids @> ARRAY[$2::uuid])
           AND ($3::uuid IS NULL OR actor_user_id = $3)
@@ -81,6 +85,7 @@ export class AuditTrailService {
       entityId: r.entity_id ?? undefined,
       entityIds: r.entity_ids ?? undefined,
       ip: r.ip ?? undefined,
+      detail: r.detail ?? undefined,
     }));
   }
 
@@ -106,6 +111,10 @@ export class AuditTrailService {
       const missing = checked > 0 ? Number(row.tail_seq) + 1 : Number(row.first_seq);
       return { ok: false, checked, firstBrokenSeq: missing, reason: `Les derniers événements de la chaîne (à partir du n° ${missing}) ont été supprimés` };
     }
+    // A start moved from the first event must be the one the last retention run recorded in the chain.
+    if (Number(row.first_seq) > 1 && !String(row.certified_start ?? '').startsWith(`${row.start};`)) {
+      return { ok: false, checked, firstBrokenSeq: Number(row.first_seq), reason: 'Le début du journal a été supprimé ou déplacé sans passer par la rétention' };
+    }
     return { ok: true, checked };
   }
 
@@ -127,6 +136,11 @@ export class AuditTrailService {
       }
       const [{ n }] = await em.query(`WITH d AS (DELETE FROM audit_event WHERE seq <= $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [upto]);
       await em.query(`UPDATE audit_chain SET first_seq = $1 + 1, first_prev_hash = $2 WHERE id = 1`, [upto, last.hash]);
+      // Where the chain now starts, said by the chain itself (verify checks the two agree).
+      await em.query(
+        `INSERT INTO audit_event (actor_role, action, entity, detail) VALUES ('system', 'retention', 'audit', 'start=' || ($1::bigint + 1) || ';prev=' || encode($2::bytea, 'hex') || ';deleted=' || $3)`,
+        [upto, last.hash, n],
+      );
       this.logger.log({ deleted: n, upToSeq: Number(upto) }, 'audit events past retention deleted');
       return n;
     });

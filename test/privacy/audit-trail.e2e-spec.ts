@@ -98,14 +98,30 @@ describe('audit trail', () => {
     expect(Number(after)).toBeGreaterThan(Number(before));
     expect((await h.as(h.admin).get('/audit-events/verify').expect(200)).body.ok).toBe(true);
     expect(await trail.purge(365)).toBe(0);
+    // The chain says where it starts now, and why.
+    const retention = (await h.as(h.admin).get('/audit-events?entity=audit').expect(200)).body.events[0];
+    expect(retention).toMatchObject({ action: 'retention', actorRole: 'system', detail: expect.stringMatching(new RegExp(`^start=${Number(upto) + 1};prev=[0-9a-f]{64};deleted=\\d+$`)) });
+
+    // Deleting the head of the chain now and moving its recorded start, as retention would but
+    // without it: the start no longer matches what the chain says.
+    await h.as(h.admin).get('/audit-events/verify').expect(200);
+    const [head] = await ds.query(`SELECT seq, hash FROM audit_event WHERE seq = (SELECT first_seq FROM audit_chain)`);
+    const saved = await ds.query(`SELECT *, at::text AS at_text FROM audit_event WHERE seq = $1`, [head.seq]);
+    await ds.query(`DELETE FROM audit_event WHERE seq = $1`, [head.seq]);
+    await ds.query(`UPDATE audit_chain SET first_seq = $1 + 1, first_prev_hash = $2`, [head.seq, head.hash]);
+    const moved = await h.as(h.admin).get('/audit-events/verify').expect(200);
+    expect(moved.body).toMatchObject({ ok: false, reason: expect.stringContaining('sans passer par la rétention') });
+    await reinsert(saved[0]);
+    await ds.query(`UPDATE audit_chain SET first_seq = $1, first_prev_hash = $2`, [head.seq, saved[0].prev_hash]);
+    expect((await h.as(h.admin).get('/audit-events/verify').expect(200)).body.ok).toBe(true);
   });
 
   /** Puts back a deleted event exactly as it was (its instant to the microsecond, read as text). */
   async function reinsert(e: any) {
     await ds.query(
-      `INSERT INTO audit_event (id, at, actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id, entity_ids, ip, seq, prev_hash, hash)
-       VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [e.id, e.at_text, e.actor_user_id, e.actor_api_key_id, e.actor_role, e.action, e.entity, e.entity_id, e.entity_ids, e.ip, e.seq, e.prev_hash, e.hash],
+      `INSERT INTO audit_event (id, at, actor_user_id, actor_api_key_id, actor_role, action, entity, entity_id, entity_ids, ip, detail, seq, prev_hash, hash)
+       VALUES ($1, $2::timestamptz, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [e.id, e.at_text, e.actor_user_id, e.actor_api_key_id, e.actor_role, e.action, e.entity, e.entity_id, e.entity_ids, e.ip, e.detail, e.seq, e.prev_hash, e.hash],
     );
   }
 

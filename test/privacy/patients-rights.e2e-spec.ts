@@ -4,6 +4,7 @@ import { randomUUID } from 'crypto';
 import { DataSource } from 'typeorm';
 import { MAINTENANCE_QUEUE } from '../../src/maintenance/maintenance.queue';
 import { MaintenanceScheduler } from '../../src/maintenance/maintenance.scheduler';
+import { MatchingService } from '../../src/matching/matching.service';
 import { eventually, Harness, patient } from '../support/harness';
 
 /**
@@ -84,6 +85,18 @@ describe('patients’ rights and retention', () => {
     // The other patient on the same phone, and the same patient in the other CPTS, are untouched.
     expect((await h.as(a.secretary).get(`/bookings/${other.id}`).expect(200)).body.patient.firstName).toBe('Paul');
     expect((await h.as(b.coordinator).post('/patients/lookup').send({ phone, birthDate: '1948-09-30' }).expect(200)).body.bookings.map((x: any) => x.id)).toEqual([elsewhere.id]);
+    // The request still waiting keeps its status (the figures do not move), but nobody is booked for an erased patient.
+    const [waiting] = await ds.query(`SELECT status, anonymised_at IS NOT NULL AS gone FROM snp_request WHERE id = $1`, [filed.id]);
+    expect(waiting).toEqual({ status: 'pending', gone: true });
+    const nearby = (await h.practice(a.communityId, { location: { lat: 43.1, lon: 5.9 } })).id;
+    const doctor = (await h.practitioner(nearby)).id;
+    const doctorAccount = await h.account('gp', { practitionerId: doctor });
+    const [slot] = await h.publish(doctorAccount, doctor, [120]);
+    expect(await h.app.get(MatchingService).attempt(filed.id)).toBe('not_pending');
+    expect((await ds.query(`SELECT status FROM slot WHERE id = $1`, [slot.id]))[0].status).toBe('free');
+    // Withdrawn again: the next story files requests there.
+    await h.as(doctorAccount).delete(`/slots/${slot.id}`).expect(204);
+
     const events = await ds.query(`SELECT action, entity_ids FROM audit_event WHERE actor_user_id = $1 AND entity = 'patient' ORDER BY id`, [a.coordinator.id]);
     expect(events.map((e: any) => e.action)).toEqual(['read', 'erase', 'read']);
     expect(events[1].entity_ids.sort()).toEqual([first.id, second.id, filed.id].sort());

@@ -12,7 +12,7 @@ export class PatientIdentityDto {
   birthDate: string;
 }
 
-export const AUDIT_ENTITIES = ['booking', 'request', 'slot', 'user', 'api_key', 'patient'] as const;
+export const AUDIT_ENTITIES = ['booking', 'request', 'slot', 'user', 'api_key', 'patient', 'audit'] as const;
 
 export class AuditEventsQuery {
   @ApiPropertyOptional({ enum: AUDIT_ENTITIES }) @IsOptional() @IsIn(AUDIT_ENTITIES, { message: `entity doit être l'un de : ${AUDIT_ENTITIES.join(', ')}` })
