@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 
@@ -14,12 +14,15 @@ const RETRY_MS = [250, 500, 1000, 2000, 5000];
  * moment the change commits, whichever process made it. Postgres decides; Redis plays no part.
  * While the listening connection is down, `listening` is false and callers must not trust any
  * cache (they ask the database every time); on reconnection subscribers are told to forget all.
+ * The connection opens with the first session checked, so a worker process (which serves no
+ * request) holds none.
  */
 @Injectable()
-export class AccountChanges implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AccountChanges implements OnApplicationShutdown {
   private readonly logger = new Logger(AccountChanges.name);
   private client: Client | null = null;
   private stopped = false;
+  private started = false;
   private attempt = 0;
   private readonly subscribers: Array<(change: AccountChange | 'all') => void> = [];
   listening = false;
@@ -31,8 +34,11 @@ export class AccountChanges implements OnApplicationBootstrap, OnApplicationShut
     this.subscribers.push(fn);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.connect();
+  /** Starts listening (once): until the connection is up, `listening` stays false. */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    void this.connect();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -89,6 +89,7 @@ export class SessionsService {
 
   /** The principal behind a bearer token; 401 for anything else. */
   async verifyToken(token: string): Promise<Principal> {
+    this.changes.start();
     const known = this.changes.listening ? this.cache.get(token) : undefined;
     if (known) return known.principal;
     const generation = this.generation;
@@ -115,6 +116,7 @@ export class SessionsService {
   }
 
   async verifyApiKey(key: string): Promise<Principal> {
+    this.changes.start();
     const hash = sha256(key);
     const known = this.changes.listening ? this.cache.get(`key:${hash}`) : undefined;
     if (known) return known.principal;

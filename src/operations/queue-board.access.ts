@@ -58,6 +58,7 @@ export class QueueBoardAccess implements OnModuleInit {
     // forgets at once), and only while account changes are heard.
     const basic = typeof headers['authorization'] === 'string' && /^Basic\s/i.test(headers['authorization']) && !headers['x-api-key'];
     const key = basic ? sha256(headers['authorization'] as string) : null;
+    this.changes.start();
     if (key && this.changes.listening && this.admitted.has(key)) return null;
     try {
       const principal = await this.auth.authenticate(headers, ip, { basic: true });
