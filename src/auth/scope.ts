@@ -9,6 +9,14 @@ export interface Scope {
 const param = (first: number) => (i: number) => `$${first + i}`;
 
 /**
+ * The parameters of several scopes of one principal numbered from the same `first`: each role's
+ * scopes take the same parameters in the same order (or none), so the longest list serves them all.
+ */
+export function sharedParams(...scopes: Scope[]): unknown[] {
+  return scopes.reduce((all, s) => (s.params.length > all.length ? s.params : all), [] as unknown[]);
+}
+
+/**
  * The bookings a caller may see or act on, for a statement where `b` is the booking, `s` its slot
  * and `p` the slot's practice: an admin every booking; a coordinator those on their CPTS's slots;
  * the regulation what the regulation booked (by hand or through its requests); a GP those on their
@@ -64,32 +72,23 @@ export function filingScope(p: Principal, first: number): Scope {
 }
 
 /**
- * The SNP requests a caller may see or act on, for a statement where `r` is the request: an admin
- * every one; a coordinator those filed by their CPTS's members, and the regulation's located in
- * its communes or matched to its slots; the regulation its own; a secretary their practice's.
- * (Every scope of this file numbers a role's parameters alike from `first`: several may share them.)
+ * The SNP requests a caller may see or act on, for a statement where `r` is the request: the
+ * filing side's (filingScope), and for a coordinator also the regulation's located in its
+ * communes or matched to its slots. (Every scope of this file numbers a role's parameters alike
+ * from `first`: several may share them.)
  */
 export function requestScope(p: Principal, first: number): Scope {
+  if (p.role !== 'coordinator') return filingScope(p, first);
   const $ = param(first);
-  switch (p.role) {
-    case 'admin':
-      return { sql: 'TRUE', params: [] };
-    case 'coordinator':
-      return {
-        sql: `(r.created_by_community_id = ${$(0)}::uuid
-               OR (r.created_by_role = 'regulator' AND (
-                    r.location_commune_code = ANY (SELECT unnest(commune_codes) FROM community WHERE id = ${$(0)}::uuid)
-                    OR EXISTS (SELECT 1 FROM booking rb JOIN slot rs ON rs.id = rb.slot_id JOIN practice rp ON rp.id = rs.practice_id
-                                WHERE rb.id = r.booking_id AND rp.community_id = ${$(0)}::uuid))))`,
-        params: [p.communityId],
-      };
-    case 'regulator':
-      return { sql: `r.created_by_role = 'regulator'`, params: [] };
-    case 'secretary':
-      return { sql: `(r.created_by_practice_id = ${$(0)}::uuid OR coalesce(r.created_by_user_id, r.created_by_api_key_id) = ${$(1)}::uuid)`, params: [p.practiceId, p.id] };
-    case 'gp':
-      return { sql: 'FALSE', params: [] };
-  }
+  const filed = filingScope(p, first);
+  return {
+    sql: `(${filed.sql}
+           OR (r.created_by_role = 'regulator' AND (
+                r.location_commune_code = ANY (SELECT unnest(commune_codes) FROM community WHERE id = ${$(0)}::uuid)
+                OR EXISTS (SELECT 1 FROM booking rb JOIN slot rs ON rs.id = rb.slot_id JOIN practice rp ON rp.id = rs.practice_id
+                            WHERE rb.id = r.booking_id AND rp.community_id = ${$(0)}::uuid))))`,
+    params: filed.params,
+  };
 }
 
 /**
@@ -100,11 +99,10 @@ export function notificationScope(p: Principal, first: number): Scope {
   if (p.role === 'admin') return { sql: 'TRUE', params: [] };
   const bookings = bookingScope(p, first);
   const requests = requestScope(p, first);
-  // Both scopes number their parameters from `first`, and take the same ones for a given role.
   return {
     sql: `((n.booking_id IS NOT NULL AND EXISTS (SELECT 1 FROM booking b JOIN slot s ON s.id = b.slot_id JOIN practice p ON p.id = s.practice_id
                                                   WHERE b.id = n.booking_id AND ${bookings.sql}))
            OR (n.request_id IS NOT NULL AND EXISTS (SELECT 1 FROM snp_request r WHERE r.id = n.request_id AND ${requests.sql})))`,
-    params: bookings.params.length >= requests.params.length ? bookings.params : requests.params,
+    params: sharedParams(bookings, requests),
   };
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { sha256 } from '../auth/digest';
 import { actorParams, auditListCte, auditRowsCte, AuditService } from '../auth/audit.service';
 import { isCoordination, Principal } from '../auth/roles';
-import { bookingScope, filingScope, requestScope } from '../auth/scope';
+import { bookingScope, filingScope, requestScope, sharedParams } from '../auth/scope';
 import { patientAgeMonths } from '../bookings/age';
 import { BookingsService } from '../bookings/bookings.service';
 import { presentPatient } from '../bookings/patient';
@@ -115,7 +115,7 @@ export class RequestsService {
     const scope = requestScope(principal, 2);
     const filer = filingScope(principal, 2);
     const bookings = bookingScope(principal, 2);
-    const params = [id, ...[scope, filer, bookings].reduce((a, s) => (s.params.length > a.length ? s.params : a), [] as unknown[])];
+    const params = [id, ...sharedParams(scope, filer, bookings)];
     const [cancelled] = await updateReturning(
       this.dataSource,
       `UPDATE snp_request r SET status = 'cancelled', status_changed_at = now()

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { actorParams } from '../auth/audit.service';
 import { Principal } from '../auth/roles';
-import { bookingScope, requestScope } from '../auth/scope';
+import { bookingScope, requestScope, sharedParams } from '../auth/scope';
 import { BookingsService } from '../bookings/bookings.service';
 import { presentPatient } from '../bookings/patient';
 import { AppConfig } from '../config/app-config';
@@ -34,7 +34,7 @@ export class PatientsService {
     private readonly bookings: BookingsService,
   ) {}
 
-  /** The ids of the patient's bookings and requests in the caller's scope (coordination: both scopes take the same parameter). */
+  /** The ids of the patient's bookings and requests in the caller's scope. */
   private async find(principal: Principal, phone: string, birthDate: string): Promise<{ bookingIds: string[]; requestIds: string[] }> {
     const e164 = toE164(phone);
     const bScope = bookingScope(principal, 3);
@@ -44,7 +44,7 @@ export class PatientsService {
          ARRAY(SELECT b.id FROM booking b JOIN slot s ON s.id = b.slot_id JOIN practice p ON p.id = s.practice_id
                 WHERE b.patient_phone = $1 AND b.patient_birth_date = $2::date AND ${bScope.sql} ORDER BY s.starts_at DESC) AS booking_ids,
          ARRAY(SELECT r.id FROM snp_request r WHERE r.patient_phone = $1 AND r.patient_birth_date = $2::date AND ${rScope.sql} ORDER BY r.created_at DESC) AS request_ids`,
-      [e164, birthDate, ...(bScope.params.length >= rScope.params.length ? bScope.params : rScope.params)],
+      [e164, birthDate, ...sharedParams(bScope, rScope)],
     );
     return { bookingIds: row.booking_ids, requestIds: row.request_ids };
   }
