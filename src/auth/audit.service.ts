@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from './roles';
 
@@ -42,7 +42,7 @@ export function auditListCte(name: string, source: string, entity: AuditEntity, 
  * sealed into the hash chain within about a second by every process (see migration AuditTrail).
  */
 @Injectable()
-export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AuditService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditService.name);
   private timer?: NodeJS.Timeout;
   private sealing?: Promise<number>;
@@ -54,7 +54,8 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes: no new seal, and the one under way finishes. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.sealing?.catch(() => undefined);
   }

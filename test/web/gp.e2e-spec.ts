@@ -121,6 +121,10 @@ describe('web: a GP manages their SNP slots', () => {
   ])('computes Paris times on the %s DST Sunday', async (_season, evening, option, dayName, day, offset) => {
     const page = await web.page({ clock: true });
     await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
+    // The page's first lists drawn: its 30-second refresh is set from then on (on a loaded machine
+    // the clock could otherwise jump before that timer exists, and nothing would relabel the days).
+    await page.locator('#gp-slots > *').first().waitFor({ state: 'attached' });
+    await page.locator('#gp-templates > *').first().waitFor({ state: 'attached' });
     // The browser's clock moves to the Saturday evening; the next refresh relabels the days.
     await page.clock.setSystemTime(new Date(evening));
     await page.clock.fastForward(31_000);
