@@ -27,6 +27,7 @@ import { tmpdir } from 'os';
 import { promisify } from 'util';
 import { AVAILABILITY_SQL, AVAILABILITY_STATEMENT, availabilityParams } from '../src/slots/availability';
 import { SEARCH_SQL, SEARCH_STATEMENT, searchParams } from '../src/slots/slot-search';
+import { Viewer, viewerOf } from '../src/slots/audiences';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../src/slots/ranking';
 import { HttpClient } from './http-client';
 import { benchMatching, matchingIntegrity, median } from './matching';
@@ -179,7 +180,7 @@ interface SearchFigures {
 }
 
 /** Sequential searches (one at a time: latency, not throughput) at the same places, HTTP then SQL. */
-async function benchSearch(http: HttpClient, pool: Pool, token: string, centres: { lat: number; lon: number }[]): Promise<SearchFigures> {
+async function benchSearch(http: HttpClient, pool: Pool, token: string, viewer: Viewer, centres: { lat: number; lon: number }[]): Promise<SearchFigures> {
   const rnd = prng(7);
   const places = Array.from({ length: SEARCHES }, () => {
     const c = centres[Math.floor(rnd() * centres.length)];
@@ -191,7 +192,7 @@ async function benchSearch(http: HttpClient, pool: Pool, token: string, centres:
   const viaSql = (p: (typeof places)[number]) => {
     const from = new Date();
     const to = new Date(from.getTime() + DEFAULT_WINDOW_HOURS * 3600_000);
-    return pool.query({ name: SEARCH_STATEMENT, text: SEARCH_SQL, values: searchParams({ lat: p.lat, lon: p.lon, from, to, maxDistanceKm: DEFAULT_MAX_DISTANCE_KM, limit: DEFAULT_LIMIT, patientAgeMonths: p.age }) });
+    return pool.query({ name: SEARCH_STATEMENT, text: SEARCH_SQL, values: searchParams({ lat: p.lat, lon: p.lon, from, to, maxDistanceKm: DEFAULT_MAX_DISTANCE_KM, limit: DEFAULT_LIMIT, patientAgeMonths: p.age, viewer }) });
   };
   // Same answers both ways, or the comparison means nothing.
   const a = await viaHttp(places[0]);
@@ -369,7 +370,7 @@ async function availabilityPhase(http: HttpClient, pool: Pool, token: string, ce
   const viaSql = (p: (typeof places)[number]) => {
     const from = new Date();
     const to = new Date(from.getTime() + 24 * 3600_000);
-    return pool.query({ name: AVAILABILITY_STATEMENT, text: AVAILABILITY_SQL, values: availabilityParams({ lat: p.lat, lon: p.lon, radiusKm: DEFAULT_MAX_DISTANCE_KM, from, to, bucketMinutes: 60 }) });
+    return pool.query({ name: AVAILABILITY_STATEMENT, text: AVAILABILITY_SQL, values: availabilityParams({ lat: p.lat, lon: p.lon, radiusKm: DEFAULT_MAX_DISTANCE_KM, from, to, bucketMinutes: 60, viewer: viewerOf({ role: 'regulator', practiceId: null, communityId: null }) }) });
   };
   const a = await viaHttp(places[0]);
   const b = await viaSql(places[0]);
@@ -395,9 +396,9 @@ async function webPhase(pool: Pool, port: number, centres: { lat: number; lon: n
   return { web };
 }
 
-async function searchPhase(http: HttpClient, pool: Pool, token: string, centres: { lat: number; lon: number }[]) {
+async function searchPhase(http: HttpClient, pool: Pool, token: string, viewer: Viewer, centres: { lat: number; lon: number }[]) {
   log('\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time');
-  const search = await benchSearch(http, pool, token, centres);
+  const search = await benchSearch(http, pool, token, viewer, centres);
   log(`searches: ${search.http.n}, mean results per search: ${search.meanResults.toFixed(1)}`);
   const searchRatioP95 = logVersus(search.http, search.sql, ['HTTP', 'SQL']);
   log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
@@ -548,7 +549,10 @@ async function main() {
     );
     const phases: Record<string, unknown> = {};
     let consistent = true;
-    if (PHASES.has('search')) Object.assign(phases, await searchPhase(http, pool, secretaries[0], territory.centres));
+    // The raw statement sees what the first secretary sees (her practice, her CPTS's slots).
+    const [firstPractice] = (await pool.query(`SELECT id, community_id FROM practice WHERE id = $1`, [practiceIds[0]])).rows;
+    const secretaryView = viewerOf({ role: 'secretary', practiceId: firstPractice.id, communityId: firstPractice.community_id });
+    if (PHASES.has('search')) Object.assign(phases, await searchPhase(http, pool, secretaries[0], secretaryView, territory.centres));
     if (PHASES.has('availability')) {
       const regulator = await account(http, admin, { email: 'regulation@bench.snp.local', role: 'regulator' });
       Object.assign(phases, await availabilityPhase(http, pool, regulator, territory.centres));

@@ -14,6 +14,9 @@ export interface BenchTerritory {
   centres: { lat: number; lon: number }[];
 }
 
+/** The bench CPTS's FINESS (a valid Luhn key): the SAS façade shows only CPTS that have one. */
+export const BENCH_FINESS = '280001231';
+
 export const SEED = {
   clusters: 60,
   practices: 3000,
@@ -29,13 +32,13 @@ export async function seedTerritory(pool: Pool, communityName: string): Promise<
     await c.query(`CREATE TEMP TABLE bench_cluster ON COMMIT DROP AS
       SELECT i, 43.3 + random() * 6.8 AS lat, -1.2 + random() * 8.3 AS lon FROM generate_series(0, $1::int - 1) i`, [SEED.clusters]);
     const [{ id: communityId }] = (
-      await c.query(`INSERT INTO community (name) VALUES ($1) RETURNING id`, [communityName])
+      await c.query(`INSERT INTO community (name, finess) VALUES ($1, $2) RETURNING id`, [communityName, BENCH_FINESS])
     ).rows;
     // Practices: 30 % in the cluster's town centre (within ~2 km), the rest scattered up to ~25 km.
     await c.query(
       `WITH codes AS (SELECT array_agg(code ORDER BY code) AS a FROM (SELECT code FROM commune ORDER BY code LIMIT 1000) x)
-       INSERT INTO practice (community_id, name, address, commune_code, phone, lat, lon)
-       SELECT $1, 'Cabinet bench ' || g, g || ' rue de la Santé', codes.a[1 + g % array_length(codes.a, 1)], '+33237000000',
+       INSERT INTO practice (community_id, name, address, address_line, postcode, city, commune_code, phone, lat, lon)
+       SELECT $1, 'Cabinet bench ' || g, g || ' rue de la Santé', g || ' rue de la Santé', '28200', 'Châteaudun', codes.a[1 + g % array_length(codes.a, 1)], '+33237000000',
               cl.lat + (random() - 0.5) * CASE WHEN g % 10 < 3 THEN 0.03 ELSE 0.45 END,
               cl.lon + (random() - 0.5) * CASE WHEN g % 10 < 3 THEN 0.04 ELSE 0.6 END
          FROM generate_series(0, $2::int - 1) g
@@ -44,8 +47,8 @@ export async function seedTerritory(pool: Pool, communityName: string): Promise<
       [communityId, SEED.practices, SEED.clusters],
     );
     await c.query(
-      `INSERT INTO practitioner (rpps, first_name, last_name, profession, practice_id, min_patient_age_months, modalities)
-       SELECT '9' || lpad((row_number() OVER ())::text, 10, '0'), 'Prénom', 'Médecin ' || p.id, 'general_practitioner', p.id,
+      `INSERT INTO practitioner (rpps, first_name, last_name, profession, specialty, practice_id, min_patient_age_months, modalities)
+       SELECT '9' || lpad((row_number() OVER ())::text, 10, '0'), 'Prénom', 'Médecin ' || p.id, 'general_practitioner', 'SM54', p.id,
               CASE WHEN k % 5 = 0 THEN 72 ELSE 0 END, '{in_person,teleconsultation}'
          FROM practice p CROSS JOIN generate_series(0, $1::int - 1) k
         WHERE p.community_id = $2`,

@@ -8,7 +8,10 @@ import { sha256 } from '../auth/digest';
 import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
 import { Principal } from '../auth/roles';
-import { ConflictError, NotFoundError, SlotUnavailableError, UnprocessableError } from '../errors/domain-errors';
+import { ConflictError, ForbiddenError, NotFoundError, SlotUnavailableError, UnprocessableError } from '../errors/domain-errors';
+import { AppConfig } from '../config/app-config';
+import { viewerOf, viewerParams, visibleSlotSql } from '../slots/audiences';
+import { announceSasFeed, APPOINTMENT_STATUS, SAS_FEED_CHANGE_SQL } from '../sas/feed-events';
 import { DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../slots/ranking';
 import { SlotsService } from '../slots/slots.service';
 import { toE164 } from '../validation/phone';
@@ -50,21 +53,25 @@ export function bookSql(parts?: BookingStatementParts): string {
      WHERE s.id = $1 AND s.starts_at > now()
        AND (s.status = 'free' OR (s.status = 'held' AND (s.hold_expires_at < now() OR s.hold_token = $2::uuid)))
        AND EXISTS (SELECT 1 FROM practitioner pr WHERE pr.id = s.practitioner_id AND pr.min_patient_age_months <= $3::int)
+       AND ${visibleSlotSql('s', '(SELECT vp.community_id FROM practice vp WHERE vp.id = s.practice_id)', '$20', '$16', '$21')}
        ${parts ? `AND ${parts.guard}` : ''}
     RETURNING s.id, s.starts_at, s.ends_at, s.modality, s.practitioner_id, s.practice_id
   ), b AS (
     INSERT INTO booking (slot_id, patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email,
        patient_commune_code, patient_has_referring_gp, reason, channel, booked_by_user_id, booked_by_api_key_id, booked_by_role,
-       booked_by_practice_id, idempotency_key, request_hash)
-    SELECT taken.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 FROM taken
+       booked_by_practice_id, idempotency_key, request_hash, origin)
+    SELECT taken.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $22 FROM taken
     RETURNING *
   ), ev AS (
     INSERT INTO booking_event (booking_id, status, actor_user_id, actor_role) SELECT b.id, 'confirmed', $13, $15 FROM b
   ), au AS (
     INSERT INTO audit_event (actor_user_id, actor_api_key_id, actor_role, ip, action, entity, entity_id)
     SELECT $13, $14, $15, $19, 'create', 'booking', b.id FROM b
+  ), sas AS (
+    INSERT INTO sas_appointment_feed (booking_id, appointment_status) SELECT b.id, 'booked' FROM b WHERE b.origin = 'sas' AND $23::boolean
+    RETURNING id
   ), ${bookingConfirmedRows}${parts ? `, ${parts.after}` : ''}
-  SELECT b.*, ${queuedJson('nt')} AS notifications, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
+  SELECT b.*, ${queuedJson('nt')} AS notifications, (SELECT json_agg(sas.id) FROM sas) AS sas_feed, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
          pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
     FROM b JOIN taken ON taken.id = b.slot_id
@@ -72,8 +79,8 @@ export function bookSql(parts?: BookingStatementParts): string {
 }
 
 const BOOK_SQL = bookSql();
-/** Parameters $1…$19 are the booking's; a caller's parts number theirs from here. */
-export const FIRST_EXTRA_BOOKING_PARAM = 20;
+/** Parameters $1…$23 are the booking's; a caller's parts number theirs from here. */
+export const FIRST_EXTRA_BOOKING_PARAM = 24;
 
 /** Where a slot is and what kind it is: the centre and filter of its alternatives. */
 interface SlotPlace {
@@ -89,15 +96,24 @@ export interface BookingRequest {
   holdToken?: string | null;
   patient: CreateBookingDto['patient'];
   reason?: string | null;
+  /** `sas`: a regulator who came from the SAS platform's link (the booking is then reported to the SAS). */
+  origin?: 'sas' | null;
 }
 
-function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null): unknown[] {
+/**
+ * The statement's parameters: the booking's ($1–$19), the booker's audience and CPTS ($20, $21:
+ * only a slot they may see is taken; their practice is $16), its origin ($22), and whether the SAS
+ * appointment feed is on ($23).
+ */
+function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null, sasFeed: boolean): unknown[] {
+  const viewer = viewerOf(principal);
   return [
     req.slotId, req.holdToken ?? null, ageMonths,
     req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
     req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
     principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role, principal.practiceId,
     idempotencyKey, requestHash, principal.ip ?? null,
+    viewer.audience, viewer.communityId, req.origin ?? null, sasFeed,
   ];
 }
 
@@ -115,11 +131,18 @@ export class BookingsService {
     private readonly slots: SlotsService,
     private readonly audit: AuditService,
     private readonly events: EventEmitter2,
+    private readonly config: AppConfig,
   ) {}
 
-  /** After commit: the notification rows the statement wrote get their jobs. */
-  private queued(row: { notifications?: Array<{ id: string; sendAt: string }> }) {
+  /** Whether bookings from the SAS are reported to it (SAS_FHIR_URL set). */
+  private get sasFeed(): boolean {
+    return !!this.config.SAS_FHIR_URL;
+  }
+
+  /** After commit: the notification and SAS feed rows the statement wrote get their jobs. */
+  private queued(row: { notifications?: Array<{ id: string; sendAt: string }>; sas_feed?: string[] | null }) {
     announceQueued(this.events, row.notifications);
+    announceSasFeed(this.events, row.sas_feed);
   }
 
   /**
@@ -132,9 +155,12 @@ export class BookingsService {
    * (404, 422, or 409 slot_unavailable with the next best slots around the same practice).
    */
   async book(principal: Principal, req: BookingRequest, idempotencyKey?: string, channel: BookingChannel = channelOf(principal)) {
+    if (req.origin === 'sas' && principal.role !== 'regulator') {
+      throw new ForbiddenError('origin « sas » : seule la régulation vient du SAS pour réserver');
+    }
     const phone = toE164(req.patient.phone)!;
     const ageMonths = patientAgeMonths(req.patient.birthDate);
-    const requestHash = idempotencyKey ? sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null])) : null;
+    const requestHash = idempotencyKey ? sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null, req.origin ?? null])) : null;
 
     if (idempotencyKey) {
       const replay = await this.replay(principal, idempotencyKey, requestHash!);
@@ -142,12 +168,12 @@ export class BookingsService {
     }
     let place: SlotPlace | undefined;
     try {
-      const rows = await preparedQuery(this.dataSource, 'book_slot', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash));
+      const rows = await preparedQuery(this.dataSource, 'book_slot_v2', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.sasFeed));
       if (rows.length) {
         this.queued(rows[0]);
         return present(rows[0]);
       }
-      place = await this.diagnose(req.slotId, ageMonths);
+      place = await this.diagnose(principal, req.slotId, ageMonths);
       throw new SlotUnavailableError();
     } catch (e) {
       const concurrentSameKey = (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '');
@@ -156,7 +182,7 @@ export class BookingsService {
         if (replay) return replay;
       }
       if (e instanceof SlotUnavailableError || ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq')) {
-        throw new SlotUnavailableError('Ce créneau n’est plus disponible : voici les suivants', await this.alternatives(req, place));
+        throw new SlotUnavailableError('Ce créneau n’est plus disponible : voici les suivants', await this.alternatives(principal, req, place));
       }
       throw e;
     }
@@ -171,7 +197,7 @@ export class BookingsService {
   async bookWith(name: string, sql: string, extraParams: unknown[], principal: Principal, req: BookingRequest, channel: BookingChannel) {
     const phone = toE164(req.patient.phone);
     if (!phone) return null;
-    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null), ...extraParams];
+    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null, this.sasFeed), ...extraParams];
     const rows = await preparedQuery(this.dataSource, name, sql, params);
     if (!rows.length) return null;
     this.queued(rows[0]);
@@ -182,8 +208,13 @@ export class BookingsService {
    * Why a slot could not be taken, for rules that do not race: 404 or 422. When it is simply taken,
    * answers where it is, for the alternatives.
    */
-  private async diagnose(slotId: string, ageMonths: number): Promise<SlotPlace> {
-    const rows = await this.dataSource.query(`SELECT ${SLOT_PLACE_COLUMNS}, s.starts_at <= now() AS past, pr.min_patient_age_months ${SLOT_PLACE_FROM} WHERE s.id = $1`, [slotId]);
+  private async diagnose(principal: Principal, slotId: string, ageMonths: number): Promise<SlotPlace> {
+    // A slot kept for another audience does not exist for this caller (404), like in the search.
+    const rows = await this.dataSource.query(
+      `SELECT ${SLOT_PLACE_COLUMNS}, s.starts_at <= now() AS past, pr.min_patient_age_months ${SLOT_PLACE_FROM}
+        WHERE s.id = $1 AND ${visibleSlotSql('s', 'p.community_id', '$2', '$3', '$4')}`,
+      [slotId, ...viewerParams(viewerOf(principal))],
+    );
     if (!rows.length) throw new NotFoundError('Créneau');
     if (rows[0].past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
     if (ageMonths < rows[0].min_patient_age_months) {
@@ -208,7 +239,7 @@ export class BookingsService {
   }
 
   /** The next best slots around the practice of the slot that could not be booked. */
-  private async alternatives(req: BookingRequest, known?: SlotPlace) {
+  private async alternatives(principal: Principal, req: BookingRequest, known?: SlotPlace) {
     const place: SlotPlace = known ?? (await this.dataSource.query(`SELECT ${SLOT_PLACE_COLUMNS} ${SLOT_PLACE_FROM} WHERE s.id = $1`, [req.slotId]))[0];
     const now = new Date();
     const ageMonths = ageInMonths(req.patient.birthDate);
@@ -222,6 +253,7 @@ export class BookingsService {
       modality: place.modality,
       patientAgeMonths: ageMonths,
       excludeSlotId: req.slotId,
+      viewer: viewerOf(principal),
     });
   }
 
@@ -260,6 +292,7 @@ export class BookingsService {
     const scopeFrom = (first: number) => (scoped ? bookingScope(principal, first) : { sql: 'TRUE', params: [] });
     const scope = scopeFrom(3);
     const freedSlotIds: string[] = [];
+    let sasFeed: Array<{ id: string }> = [];
     let told: { notifications: Array<{ id: string; sendAt: string }> } | undefined;
     await this.dataSource.transaction(async (em) => {
       const done = await updateReturning(
@@ -287,15 +320,18 @@ export class BookingsService {
       await this.recordStatus(em, id, 'cancelled', principal);
       await this.audit.record(principal, 'cancel', 'booking', id, em);
       [told] = await em.query(BOOKING_CANCELLED_SQL, [id, principal.id]);
+      sasFeed = await em.query(SAS_FEED_CHANGE_SQL, [id, APPOINTMENT_STATUS.cancelled, this.sasFeed]);
     });
     this.slots.announce(freedSlotIds);
     if (told) this.queued(told);
+    announceSasFeed(this.events, sasFeed.map((r) => r.id));
     return { id, status: 'cancelled' };
   }
 
   /** The receiving side (the slot's GP or its practice's secretaries) records whether the patient came, once the slot has started. */
   async recordOutcome(principal: Principal, id: string, outcome: 'attended' | 'no_show') {
     const scope = receivingScope(principal, 3);
+    let sasFeed: Array<{ id: string }> = [];
     await this.dataSource.transaction(async (em) => {
       const done = await updateReturning(
         em,
@@ -314,7 +350,9 @@ export class BookingsService {
       }
       await this.recordStatus(em, id, outcome, principal);
       await this.audit.record(principal, 'outcome', 'booking', id, em);
+      sasFeed = await em.query(SAS_FEED_CHANGE_SQL, [id, APPOINTMENT_STATUS[outcome], this.sasFeed]);
     });
+    announceSasFeed(this.events, sasFeed.map((r) => r.id));
     return { id, status: outcome };
   }
 
@@ -349,6 +387,7 @@ function present(b: any) {
     id: b.id,
     status: b.status,
     channel: b.channel,
+    origin: b.origin ?? undefined,
     slot: { id: b.slot_id, start: b.starts_at.toISOString(), end: b.ends_at.toISOString(), modality: b.modality },
     practitioner: { id: b.practitioner_id, firstName: b.pr_first_name, lastName: b.pr_last_name, profession: b.profession },
     practice: { id: b.receiving_practice_id, name: b.practice_name, address: b.practice_address, phone: b.practice_phone },

@@ -4,7 +4,8 @@ import { Modality } from '../slots/slot-rules';
  * The demo CPTS: the Dunois around Châteaudun (Eure-et-Loir). Names and addresses are invented;
  * commune codes and centres come from data/communes-demo.csv. RPPS prefixes get their Luhn digit.
  */
-export const DEMO_COMMUNITY = { name: 'CPTS du Dunois (démo)', communeCodes: ['28088', '28051', '28103', '28061', '28085', '28134', '28280'] };
+/** A made-up FINESS number (valid key) for the demo CPTS: the SAS façade shows only CPTS that have one. */
+export const DEMO_COMMUNITY = { name: 'CPTS du Dunois (démo)', communeCodes: ['28088', '28051', '28103', '28061', '28085', '28134', '28280'], finess: '280009994' };
 export const DEMO_PASSWORD = 'demo-snp-2026';
 
 export interface DemoPractice {

@@ -55,6 +55,8 @@ async function seed(ds: DataSource, communes: CommunesService, directory: Direct
 
   let [community] = await ds.query(`SELECT id FROM community WHERE name = $1`, [DEMO_COMMUNITY.name]);
   community ??= await directory.createCommunity(DEMO_COMMUNITY);
+  // A demo database made before the SAS façade: its CPTS gets its FINESS now.
+  await ds.query(`UPDATE community SET finess = $2 WHERE id = $1 AND finess IS NULL`, [community.id, DEMO_COMMUNITY.finess]);
   const today = DateTime.now().setZone('Europe/Paris').toISODate()!;
 
   for (const p of DEMO_PRACTICES) {

@@ -170,6 +170,43 @@ export class AppConfig {
 
   @IsOptional() @IsString()
   PSC_CLIENT_SECRET?: string = undefined;
+
+  /**
+   * The SAS platform's FHIR base URL (e.g. https://…/fhir): bookings made from the SAS, and each of
+   * their changes, are reported there (POST/PUT Appointment). Unset: nothing is queued.
+   */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'SAS_FHIR_URL doit être une URL http(s)' })
+  SAS_FHIR_URL?: string = undefined;
+
+  /** Client certificate and key (PEM files) presented to the SAS (mTLS, IGC-Santé), and the CA to trust for it. */
+  @IsOptional() @IsString()
+  SAS_FHIR_CLIENT_CERT?: string = undefined;
+
+  @IsOptional() @IsString()
+  SAS_FHIR_CLIENT_KEY?: string = undefined;
+
+  @IsOptional() @IsString()
+  SAS_FHIR_CA?: string = undefined;
+
+  /** A bearer token sent to the SAS, when its gateway asks for one besides mTLS. */
+  @IsOptional() @IsString()
+  SAS_FHIR_TOKEN?: string = undefined;
+
+  /** The system of our appointments' identifiers at the SAS (an OID `urn:oid:…` once the ANS gives one). Default: `PUBLIC_URL`/fhir/sid/rdv. */
+  @IsOptional() @IsString()
+  SAS_APPOINTMENT_ID_SYSTEM?: string = undefined;
+
+  /** How long one call to the SAS may take. */
+  @Transform(toInt) @IsInt() @Min(500) @Max(120_000)
+  SAS_FHIR_TIMEOUT_MS = 10_000;
+
+  /** Sending attempts per change before it is `failed` (visible to admins, counted in /metrics). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  SAS_FEED_ATTEMPTS = 10;
+
+  /** First retry delay; each next one doubles. */
+  @Transform(toInt) @IsInt() @Min(10)
+  SAS_FEED_BACKOFF_MS = 5_000;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -190,6 +227,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const url = new URL(config.PSC_DISCOVERY_URL);
     if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
       throw new Error('Configuration invalide: PSC_DISCOVERY_URL doit être en https (http seulement sur une adresse locale, pour les tests)');
+    }
+  }
+  if (config.SAS_FHIR_URL) {
+    // Our appointments' identifiers at the SAS must not change from one start to the next.
+    if (!config.PUBLIC_URL && !config.SAS_APPOINTMENT_ID_SYSTEM) throw new Error('Configuration invalide: SAS_FHIR_URL demande aussi PUBLIC_URL (ou SAS_APPOINTMENT_ID_SYSTEM)');
+    const url = new URL(config.SAS_FHIR_URL);
+    if (url.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      throw new Error('Configuration invalide: SAS_FHIR_URL doit être en https (http seulement sur une adresse locale, pour les tests)');
     }
   }
   return config;

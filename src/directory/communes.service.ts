@@ -90,8 +90,8 @@ export class CommunesService {
     return { updated: good.length, skipped: rows.length - good.length };
   }
 
-  async byCode(code: string): Promise<{ code: string; name: string; lat: number | null; lon: number | null } | null> {
-    const rows = await this.dataSource.query(`SELECT code, name, lat, lon FROM commune WHERE code = $1`, [code]);
+  async byCode(code: string): Promise<{ code: string; name: string; postcodes: string[]; lat: number | null; lon: number | null } | null> {
+    const rows = await this.dataSource.query(`SELECT code, name, postcodes, lat, lon FROM commune WHERE code = $1`, [code]);
     return rows[0] ?? null;
   }
 

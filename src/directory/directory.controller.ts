@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
+import { UuidParam } from '../validation/decorators';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/roles';
@@ -6,7 +7,7 @@ import { CommunesService } from './communes.service';
 import { Practice } from './practice.entity';
 import { DirectoryService } from './directory.service';
 import {
-  CommuneSearchQuery, CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery,
+  CommuneSearchQuery, CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto,
 } from './dto/directory.dto';
 
 @ApiTags('members')
@@ -24,6 +25,13 @@ export class DirectoryController {
   @ApiOperation({ summary: 'Créer une CPTS et son territoire (codes INSEE)' })
   createCommunity(@Body() dto: CreateCommunityDto) {
     return this.directory.createCommunity(dto);
+  }
+
+  @Roles('admin')
+  @Patch('communities/:id')
+  @ApiOperation({ summary: 'Compléter une CPTS : son numéro FINESS (sans lui, la plateforme SAS ne voit pas ses créneaux)' })
+  updateCommunity(@UuidParam() id: string, @Body() dto: UpdateCommunityDto) {
+    return this.directory.updateCommunity(id, dto);
   }
 
   @Roles('admin', 'coordinator')

@@ -6,7 +6,9 @@ import { isCoordination, Principal } from '../auth/roles';
 import { toE164 } from '../validation/phone';
 import { CommunesService } from './communes.service';
 import { Community } from './community.entity';
-import { CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery } from './dto/directory.dto';
+import { CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto } from './dto/directory.dto';
+import { addressParts } from './address';
+import { DEFAULT_SPECIALTY } from './professions';
 import { Practice } from './practice.entity';
 import { Practitioner } from './practitioner.entity';
 
@@ -33,7 +35,25 @@ export class DirectoryService {
     if (unknown.length) throw new UnprocessableError('commune_unknown', `Communes inconnues du code officiel géographique : ${unknown.slice(0, 10).join(', ')}`);
     const exists = await this.communities.createQueryBuilder('c').where('lower(c.name) = lower(:name)', { name: dto.name }).getCount();
     if (exists) throw new ConflictError('community_exists', `Une CPTS nommée « ${dto.name} » existe déjà`);
-    return this.communities.save(this.communities.create({ name: dto.name, communeCodes: dto.communeCodes, timezone: 'Europe/Paris' }));
+    if (dto.finess && (await this.communities.existsBy({ finess: dto.finess }))) throw finessTaken(dto.finess);
+    try {
+      return await this.communities.save(this.communities.create({ name: dto.name, communeCodes: dto.communeCodes, timezone: 'Europe/Paris', finess: dto.finess ?? null }));
+    } catch (e) {
+      if ((e as any).code === '23505' && (e as any).constraint === 'community_finess_uq') throw finessTaken(dto.finess!);
+      throw e;
+    }
+  }
+
+  /** `PATCH /communities/:id`: sets the FINESS of a CPTS created without (the SAS then shows its slots). */
+  async updateCommunity(id: string, dto: UpdateCommunityDto): Promise<Community> {
+    try {
+      const rows = await this.dataSource.query(`UPDATE community SET finess = coalesce($2, finess) WHERE id = $1 RETURNING id`, [id, dto.finess ?? null]);
+      if (!rows.length) throw new NotFoundError('CPTS');
+    } catch (e) {
+      if ((e as any).code === '23505' && (e as any).constraint === 'community_finess_uq') throw finessTaken(dto.finess!);
+      throw e;
+    }
+    return (await this.communities.findOneBy({ id }))!;
   }
 
   /** A coordinator enrols practices in their own CPTS only (403 for another). */
@@ -44,12 +64,17 @@ export class DirectoryService {
     const commune = await this.communes.byCode(dto.communeCode);
     if (!commune) throw new UnprocessableError('commune_unknown', `La commune ${dto.communeCode} n'existe pas dans le code officiel géographique`);
     const location = dto.location ?? (await this.communes.centreOf(dto.communeCode));
+    const parts = addressParts(dto.address, dto, commune);
+    if (!parts.postcode) throw new UnprocessableError('postcode_unknown', `Indiquez le code postal du cabinet (postcode) : la commune ${commune.name} n’en a pas dans la liste officielle`);
     return this.practices.save(
       this.practices.create({
         communityId: dto.communityId,
         name: dto.name,
         kind: dto.kind ?? 'medical_practice',
         address: dto.address,
+        addressLine: parts.line,
+        postcode: parts.postcode,
+        city: parts.city,
         communeCode: dto.communeCode,
         phone: toE164(dto.phone)!,
         lat: location.lat,
@@ -73,6 +98,7 @@ export class DirectoryService {
         firstName: dto.firstName,
         lastName: dto.lastName,
         profession: dto.profession,
+        specialty: dto.specialty ?? DEFAULT_SPECIALTY[dto.profession] ?? null,
         practiceId: dto.practiceId,
         minPatientAgeMonths: dto.minPatientAgeMonths ?? 0,
         modalities: dto.modalities ?? ['in_person'],
@@ -114,6 +140,8 @@ export class DirectoryService {
     return found;
   }
 }
+
+const finessTaken = (finess: string) => new ConflictError('finess_taken', `Le numéro FINESS ${finess} est déjà celui d’une autre CPTS`);
 
 /**
  * The community a coordinator acts for (their statements filter on it); null for everyone else

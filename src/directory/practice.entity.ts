@@ -8,6 +8,10 @@ export class Practice {
   @Column('text', { default: 'medical_practice' }) kind: string;
   @Column('text') address: string;
   @Column('varchar') communeCode: string;
+  /** The address as the SAS reads it: one line (street), a 5-digit postcode, a city. */
+  @Column('text') addressLine: string;
+  @Column('varchar', { nullable: true }) postcode: string | null;
+  @Column('text') city: string;
   @Column('varchar') phone: string;
   @Column('double precision') lat: number;
   @Column('double precision') lon: number;

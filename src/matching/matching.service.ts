@@ -10,6 +10,7 @@ import { MatchingProducer } from './matching.producer';
 import { principalOfRequest } from './requests.service';
 import { candidatesFor } from './candidates';
 import { rankCandidates } from './scoring';
+import { viewerOf } from '../slots/audiences';
 
 /** How many nearby free slots a match attempt weighs (the search's best by time and distance). */
 const CANDIDATES = 20;
@@ -57,6 +58,8 @@ export class MatchingService {
     const candidates = await candidatesFor(this.dataSource, {
       lat: r.lat, lon: r.lon, from: r.not_before > now ? r.not_before : now, to: r.not_after,
       maxDistanceKm: r.max_distance_km, limit: CANDIDATES, modalities: r.modalities, patientAgeMonths,
+      // The filer's audiences: a regulator's request never gets a slot kept for the CPTS, nor a secretary's one kept for the regulation.
+      viewer: viewerOf(principalOfRequest(r)),
     });
     const constraints = { notBefore: r.not_before, notAfter: r.not_after, modalities: r.modalities, maxDistanceKm: r.max_distance_km, patientAgeMonths };
     for (const c of rankCandidates(candidates, constraints, now)) {

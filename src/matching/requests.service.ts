@@ -199,6 +199,6 @@ function present(r: any, booking: unknown) {
  * and its messages are charged to it). The engine acts from no address.
  */
 export function principalOfRequest(r: any): Principal {
-  const side = { role: r.created_by_role, practiceId: r.created_by_practice_id, practitionerId: null, communityId: null };
+  const side = { role: r.created_by_role, practiceId: r.created_by_practice_id, practitionerId: null, communityId: r.created_by_community_id ?? null };
   return r.created_by_user_id ? { kind: 'user', id: r.created_by_user_id, ...side } : { kind: 'api_key', id: r.created_by_api_key_id, ...side };
 }

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared';
 import { BOOKABLE_SLOT } from './slot-search';
+import { Viewer, viewerParams, visibleSlotSql } from './audiences';
 
 /**
  * Free slots around a place, counted per time bucket (with how many GPs offer them) and per
@@ -11,13 +12,14 @@ import { BOOKABLE_SLOT } from './slot-search';
  */
 export const AVAILABILITY_SQL = `
   WITH near AS MATERIALIZED (
-    SELECT p.id, p.commune_code, earth_distance(p.earth, ll_to_earth($1, $2)) AS metres FROM practice p
+    SELECT p.id, p.community_id, p.commune_code, earth_distance(p.earth, ll_to_earth($1, $2)) AS metres FROM practice p
      WHERE earth_box(ll_to_earth($1, $2), $3) @> p.earth AND earth_distance(p.earth, ll_to_earth($1, $2)) <= $3
   ), free AS MATERIALIZED (
     SELECT s.starts_at, s.practitioner_id, near.commune_code, near.metres
       FROM near JOIN slot s ON s.practice_id = near.id
      WHERE ${BOOKABLE_SLOT}
        AND s.starts_at >= greatest($4::timestamptz, now()) AND s.starts_at < $5
+       AND ${visibleSlotSql('s', 'near.community_id', '$8', '$9', '$10')}
   ), counted AS (
     SELECT date_bin($7 * interval '1 minute', starts_at, $6) AS bucket, count(*)::int AS n, count(DISTINCT practitioner_id)::int AS pr FROM free GROUP BY 1
   )
@@ -37,6 +39,8 @@ export interface AvailabilityCriteria {
   from: Date;
   to: Date;
   bucketMinutes: number;
+  /** Who is looking: only the slots of their audiences are counted. */
+  viewer: Viewer;
 }
 
 export interface Availability {
@@ -53,11 +57,11 @@ export function bucketOrigin(from: Date, bucketMinutes: number): Date {
   return midnight.plus({ minutes }).toJSDate();
 }
 
-export const AVAILABILITY_STATEMENT = 'availability_v2';
+export const AVAILABILITY_STATEMENT = 'availability_v3';
 
 /** The statement's parameters (the benchmark runs it raw with the same). */
 export function availabilityParams(c: AvailabilityCriteria): unknown[] {
-  return [c.lat, c.lon, c.radiusKm * 1000, c.from, c.to, bucketOrigin(c.from, c.bucketMinutes), c.bucketMinutes];
+  return [c.lat, c.lon, c.radiusKm * 1000, c.from, c.to, bucketOrigin(c.from, c.bucketMinutes), c.bucketMinutes, ...viewerParams(c.viewer)];
 }
 
 export async function availability(dataSource: DataSource, c: AvailabilityCriteria): Promise<Availability> {

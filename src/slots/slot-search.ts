@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared';
 import { KM_WEIGHT_MINUTES } from './ranking';
+import { Viewer, viewerParams, visibleSlotSql } from './audiences';
 
 export interface SearchCriteria {
   lat: number;
@@ -14,11 +15,14 @@ export interface SearchCriteria {
   modalities?: string[] | null;
   patientAgeMonths?: number | null;
   excludeSlotId?: string | null;
+  /** Who is looking: only the slots of their audiences (audiences.ts). */
+  viewer: Viewer;
 }
 
 export interface SearchResult {
   slot: { id: string; start: string; end: string; modality: string };
-  distanceKm: number;
+  /** Null when the search was of one practitioner's agenda, with no place given. */
+  distanceKm: number | null;
   practitioner: { id: string; firstName: string; lastName: string; profession: string; minPatientAgeMonths: number };
   practice: { id: string; name: string; address: string; phone: string };
 }
@@ -36,12 +40,13 @@ export const BOOKABLE_SLOT = `s.status IN ('free', 'held') AND (s.status = 'free
  * patient's age, each nearby practice names the practitioners who do not see patients this young
  * (index-only scan). Each nearby practice's open slots in the window come from the partial index
  * slot_open_practice_idx; the best LIMIT are ranked before their practitioners are read (20 rows,
- * not every candidate). An expired hold counts as free at once.
+ * not every candidate). An expired hold counts as free at once. Only the slots of the viewer's
+ * audiences ($10–$12, audiences.ts) are candidates.
  */
 export const SEARCH_SQL = `
   WITH origin AS (SELECT ll_to_earth($1::float8, $2::float8) AS e, greatest($3::timestamptz, now()) AS t0),
   near AS MATERIALIZED (
-    SELECT p.id, p.name, p.address, p.phone, earth_distance(p.earth, o.e) / 1000 AS km,
+    SELECT p.id, p.community_id, p.name, p.address, p.phone, earth_distance(p.earth, o.e) / 1000 AS km,
            CASE WHEN $7::int IS NULL THEN NULL
                 ELSE ARRAY(SELECT pr.id FROM practitioner pr WHERE pr.practice_id = p.id AND pr.min_patient_age_months > $7::int) END AS too_young
       FROM origin o
@@ -59,6 +64,7 @@ export const SEARCH_SQL = `
                  AND ($6::text[] IS NULL OR s.modality = ANY($6::text[]))
                  AND ($9::uuid IS NULL OR s.id <> $9::uuid)
                  AND (n.too_young IS NULL OR s.practitioner_id <> ALL(n.too_young))
+                 AND ${visibleSlotSql('s', 'n.community_id', '$10', '$11', '$12')}
      ORDER BY cost, s.starts_at, n.km, s.id
      LIMIT $8::int
   )
@@ -70,11 +76,11 @@ export const SEARCH_SQL = `
    ORDER BY b.cost, b.starts_at, b.km, b.id`;
 
 /** The name SEARCH_SQL is prepared under (the benchmark's raw baseline prepares it the same way). */
-export const SEARCH_STATEMENT = 'slot_search_v2';
+export const SEARCH_STATEMENT = 'slot_search_v3';
 
 export function searchParams(c: SearchCriteria): unknown[] {
   const modalities = c.modalities ?? (c.modality ? [c.modality] : null);
-  return [c.lat, c.lon, c.from, c.to, c.maxDistanceKm, modalities, c.patientAgeMonths ?? null, c.limit, c.excludeSlotId ?? null];
+  return [c.lat, c.lon, c.from, c.to, c.maxDistanceKm, modalities, c.patientAgeMonths ?? null, c.limit, c.excludeSlotId ?? null, ...viewerParams(c.viewer)];
 }
 
 /**
@@ -91,8 +97,47 @@ export async function searchFreeSlots(dataSource: DataSource, c: SearchCriteria)
 export function toSearchResult(r: any): SearchResult {
   return {
     slot: { id: r.id, start: r.starts_at.toISOString(), end: r.ends_at.toISOString(), modality: r.modality },
-    distanceKm: r.distance_km,
+    distanceKm: r.distance_km ?? null,
     practitioner: { id: r.practitioner_id, firstName: r.first_name, lastName: r.last_name, profession: r.profession, minPatientAgeMonths: r.min_patient_age_months },
     practice: { id: r.practice_id, name: r.practice_name, address: r.address, phone: r.phone },
   };
+}
+
+/** How many free slots of one agenda `GET /slots/search?practitionerId=` answers by default. */
+export const AGENDA_LIMIT = 50;
+
+export interface AgendaCriteria {
+  practitionerId: string;
+  from: Date;
+  to: Date;
+  limit: number;
+  modality?: string | null;
+  patientAgeMonths?: number | null;
+  viewer: Viewer;
+}
+
+/**
+ * One practitioner's bookable slots in a window, soonest first, in the search's answer shape
+ * (no distance: no place was given): the agenda the SAS's link opens. Same rules as the search:
+ * bookable now, not started, the viewer's audiences, the patient's age.
+ */
+const AGENDA_SQL = `
+  SELECT s.id, s.starts_at, s.ends_at, s.modality, NULL::float8 AS distance_km,
+         pr.id AS practitioner_id, pr.first_name, pr.last_name, pr.profession, pr.min_patient_age_months,
+         p.id AS practice_id, p.name AS practice_name, p.address, p.phone
+    FROM practitioner pr JOIN practice p ON p.id = pr.practice_id
+    JOIN slot s ON s.practitioner_id = pr.id
+               AND ${BOOKABLE_SLOT}
+               AND s.starts_at >= greatest($2::timestamptz, now()) AND s.starts_at < $3::timestamptz
+               AND ($5::text IS NULL OR s.modality = $5::text)
+               AND ${visibleSlotSql('s', 'p.community_id', '$7', '$8', '$9')}
+   WHERE pr.id = $1::uuid AND ($6::int IS NULL OR pr.min_patient_age_months <= $6::int)
+   ORDER BY s.starts_at, s.id
+   LIMIT $4::int`;
+
+export async function agendaFreeSlots(dataSource: DataSource, c: AgendaCriteria): Promise<SearchResult[]> {
+  const rows = await preparedQuery(dataSource, 'agenda_free_slots_v1', AGENDA_SQL, [
+    c.practitionerId, c.from, c.to, c.limit, c.modality ?? null, c.patientAgeMonths ?? null, ...viewerParams(c.viewer),
+  ]);
+  return rows.map(toSearchResult);
 }

@@ -22,22 +22,22 @@ export class SlotsController {
 
   @Get('slots')
   @ApiOperation({ summary: 'Lister les créneaux' })
-  async list(@Query() q: ListSlotsQuery) {
-    return { slots: await this.slots.list(q) };
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListSlotsQuery) {
+    return { slots: await this.slots.list(p, q) };
   }
 
   @Roles('regulator', 'coordinator', 'admin')
   @Get('availability')
   @ApiOperation({ summary: 'Disponibilités autour d’un lieu : créneaux libres par tranche horaire (heure de Paris) et par commune' })
-  availability(@Query() q: AvailabilityQuery) {
-    return this.slots.availability(q);
+  availability(@CurrentPrincipal() p: Principal, @Query() q: AvailabilityQuery) {
+    return this.slots.availability(p, q);
   }
 
   @Roles('secretary', 'regulator', 'coordinator', 'admin')
   @Get('slots/search')
   @ApiOperation({ summary: 'Créneaux libres les plus proches (règle de classement : README)' })
-  async search(@Query() q: SearchSlotsQuery) {
-    return { results: await this.slots.search(q) };
+  async search(@CurrentPrincipal() p: Principal, @Query() q: SearchSlotsQuery) {
+    return { results: await this.slots.search(p, q) };
   }
 
   @Roles('gp', 'secretary', 'coordinator', 'admin')

@@ -14,7 +14,9 @@ import { TooManyRequestsError } from '../limits/limits.service';
 import { Availability, availability } from './availability';
 import { AvailabilityQuery, CreateSlotTemplateDto, ListSlotsQuery, ListSlotTemplatesQuery, PlaceQuery, PublishSlotsDto, SearchSlotsQuery } from './dto/slots.dto';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS, MAX_WINDOW_DAYS } from './ranking';
-import { SearchCriteria, searchFreeSlots, SearchResult } from './slot-search';
+import { agendaFreeSlots, AGENDA_LIMIT, SearchCriteria, searchFreeSlots, SearchResult } from './slot-search';
+import { viewerOf, viewerParams, visibleSlotSql, sortedAudiences } from './audiences';
+import { Audience, DEFAULT_AUDIENCES } from './slot-rules';
 import { SLOTS_AVAILABLE, SlotsAvailableEvent } from './slot-events';
 import { expandTemplate, TemplateRule } from './template-expansion';
 
@@ -24,11 +26,13 @@ export interface SlotView {
   start: string;
   end: string;
   modality: string;
+  audiences: Audience[];
   status: string;
 }
 
-const SLOT_COLUMNS = `id, practitioner_id, starts_at, ends_at, modality,
-  CASE WHEN status = 'held' AND hold_expires_at < now() THEN 'free' ELSE status END AS status`;
+/** A slot `s` as answered (an expired hold reads as free). */
+const SLOT_COLUMNS = `s.id, s.practitioner_id, s.starts_at, s.ends_at, s.modality, s.audiences,
+  CASE WHEN s.status = 'held' AND s.hold_expires_at < now() THEN 'free' ELSE s.status END AS status`;
 
 const toView = (r: any): SlotView => ({
   id: r.id,
@@ -36,6 +40,7 @@ const toView = (r: any): SlotView => ({
   start: r.starts_at.toISOString(),
   end: r.ends_at.toISOString(),
   modality: r.modality,
+  audiences: sortedAudiences(r.audiences),
   status: r.status,
 });
 
@@ -47,6 +52,7 @@ export interface SlotTemplateView {
   endTime: string;
   slotMinutes: number;
   modality: string;
+  audiences: Audience[];
   validFrom: string;
   validUntil: string | null;
 }
@@ -58,7 +64,7 @@ const WITHDRAW_SQL = `UPDATE slot SET status = 'cancelled', hold_token = NULL, h
 /** Templates not ended, as `t`, with their practitioner `pr`, practice `p` and community `c` (callers add conditions). */
 const TEMPLATES_SQL = `
   SELECT t.id, t.practitioner_id, pr.practice_id, t.weekdays, to_char(t.start_time, 'HH24:MI') AS start_time,
-         to_char(t.end_time, 'HH24:MI') AS end_time, t.slot_minutes, t.modality,
+         to_char(t.end_time, 'HH24:MI') AS end_time, t.slot_minutes, t.modality, t.audiences,
          to_char(t.valid_from, 'YYYY-MM-DD') AS valid_from, to_char(t.valid_until, 'YYYY-MM-DD') AS valid_until, c.timezone
     FROM slot_template t JOIN practitioner pr ON pr.id = t.practitioner_id
     JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id
@@ -72,6 +78,7 @@ const toTemplateView = (r: any): SlotTemplateView => ({
   endTime: r.end_time,
   slotMinutes: r.slot_minutes,
   modality: r.modality,
+  audiences: sortedAudiences(r.audiences),
   validFrom: r.valid_from,
   validUntil: r.valid_until,
 });
@@ -113,12 +120,13 @@ export class SlotsService {
       const start = DateTime.fromISO(s.start, { setZone: true });
       const end = DateTime.fromISO(s.end, { setZone: true });
       const modality = s.modality ?? 'in_person';
+      const audiences = sortedAudiences(s.audiences ?? DEFAULT_AUDIENCES);
       if (end <= start) throw new ValidationFailedError(`slots[${i}] : la fin doit être après le début`, [{ field: `slots.${i}.end`, messages: ['end doit être après start'] }]);
       if (end.diff(start, 'minutes').minutes > MAX_SLOT_MINUTES) throw new ValidationFailedError(`slots[${i}] : un créneau dure au plus ${MAX_SLOT_MINUTES} minutes`, [{ field: `slots.${i}.end`, messages: [`durée maximale ${MAX_SLOT_MINUTES} minutes`] }]);
       if (start <= now) throw new UnprocessableError('slot_in_past', `slots[${i}] : le créneau commence dans le passé (${s.start})`);
       if (start > now.plus({ days: 92 })) throw new UnprocessableError('slot_too_far', `slots[${i}] : on ne publie pas de créneau SNP à plus de 3 mois`);
       if (!practitioner.modalities.includes(modality)) throw new UnprocessableError('modality_not_offered', `slots[${i}] : ce praticien ne propose pas la modalité ${modality}`);
-      return { start: start.toJSDate(), end: end.toJSDate(), modality };
+      return { start: start.toJSDate(), end: end.toJSDate(), modality, audiences: audiences.join(',') };
     });
     const sorted = [...slots].sort((a, b) => +a.start - +b.start);
     for (let i = 1; i < sorted.length; i++) {
@@ -126,10 +134,10 @@ export class SlotsService {
     }
     try {
       const rows = await this.dataSource.query(
-        `INSERT INTO slot (practitioner_id, practice_id, starts_at, ends_at, modality)
-         SELECT $1, $2, s, e, m FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[]) AS t(s, e, m)
+        `INSERT INTO slot AS s (practitioner_id, practice_id, starts_at, ends_at, modality, audiences)
+         SELECT $1, $2, st, e, m, string_to_array(a, ',') FROM unnest($3::timestamptz[], $4::timestamptz[], $5::text[], $6::text[]) AS t(st, e, m, a)
          RETURNING ${SLOT_COLUMNS}`,
-        [practitioner.id, practitioner.practiceId, slots.map((s) => s.start), slots.map((s) => s.end), slots.map((s) => s.modality)],
+        [practitioner.id, practitioner.practiceId, slots.map((s) => s.start), slots.map((s) => s.end), slots.map((s) => s.modality), slots.map((s) => s.audiences)],
       );
       this.announce(rows.map((r: any) => r.id));
       return rows.map(toView).sort((a: SlotView, b: SlotView) => a.start.localeCompare(b.start));
@@ -139,16 +147,25 @@ export class SlotsService {
     }
   }
 
-  async list(q: ListSlotsQuery): Promise<SlotView[]> {
+  /**
+   * `GET /slots`: the slots the caller may see (their audiences: a regulator never sees a slot kept
+   * for the CPTS, nor a secretary one kept for the regulation but their own practice's), in the
+   * query itself. A coordinator and a GP see every slot of their own CPTS's agendas they manage.
+   */
+  async list(principal: Principal, q: ListSlotsQuery): Promise<SlotView[]> {
     const from = q.from ? new Date(q.from) : null;
     const to = q.to ? new Date(q.to) : null;
+    const viewer = viewerOf(principal);
+    const manages = principal.role === 'coordinator' ? { communityId: principal.communityId, practitionerId: null } : principal.role === 'gp' ? { communityId: null, practitionerId: principal.practitionerId } : null;
     const rows = await this.dataSource.query(
-      `SELECT * FROM (SELECT ${SLOT_COLUMNS} FROM slot
-         WHERE ($1::uuid IS NULL OR practitioner_id = $1)
-           AND ($2::timestamptz IS NULL OR ends_at > $2) AND ($3::timestamptz IS NULL OR starts_at < $3)) s
+      `SELECT * FROM (SELECT ${SLOT_COLUMNS} FROM slot s JOIN practice p ON p.id = s.practice_id
+         WHERE ($1::uuid IS NULL OR s.practitioner_id = $1)
+           AND ($2::timestamptz IS NULL OR s.ends_at > $2) AND ($3::timestamptz IS NULL OR s.starts_at < $3)
+           AND (${visibleSlotSql('s', 'p.community_id', '$5', '$6', '$7')}
+                OR p.community_id = $8::uuid OR s.practitioner_id = $9::uuid)) x
         WHERE ($4::text IS NULL OR status = $4)
         ORDER BY starts_at LIMIT 2000`,
-      [q.practitionerId ?? null, from, to, q.status ?? null],
+      [q.practitionerId ?? null, from, to, q.status ?? null, ...viewerParams(viewer), manages?.communityId ?? null, manages?.practitionerId ?? null],
     );
     return rows.map(toView);
   }
@@ -176,12 +193,12 @@ export class SlotsService {
    */
   async hold(principal: Principal, id: string): Promise<{ holdToken: string; expiresAt: string }> {
     const [user, key, role, ip] = actorParams(principal);
-    const rows = await preparedQuery(this.dataSource, 'hold_slot_v1', `SELECT * FROM hold_slot($1, $2, $3, $4, $5, $6, $7)`, [
-      id, this.config.HOLD_SECONDS, user, key, role, ip, this.config.MAX_LIVE_HOLDS,
+    const rows = await preparedQuery(this.dataSource, 'hold_slot_v2', `SELECT * FROM hold_slot($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+      id, this.config.HOLD_SECONDS, user, key, role, ip, this.config.MAX_LIVE_HOLDS, ...viewerParams(viewerOf(principal)),
     ]);
     const [row] = rows;
     if (row?.hold_token) return { holdToken: row.hold_token, expiresAt: row.hold_expires_at.toISOString() };
-    const slot = await this.requireSlot(id);
+    const slot = await this.requireSlot(principal, id);
     if (slot.past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
     if (row && row.live >= this.config.MAX_LIVE_HOLDS) {
       throw new TooManyRequestsError('too_many_holds', `Vous retenez déjà ${row.live} créneaux : réservez ou laissez expirer l’un d’eux avant d’en retenir un autre`);
@@ -189,10 +206,16 @@ export class SlotsService {
     throw new SlotUnavailableError('Ce créneau vient d’être pris ou retenu par quelqu’un d’autre');
   }
 
-  async search(q: SearchSlotsQuery): Promise<SearchResult[]> {
-    const origin = await this.originOf(q);
+  async search(principal: Principal, q: SearchSlotsQuery): Promise<SearchResult[]> {
     const { from, to } = windowOf(q, MAX_WINDOW_DAYS, `La fenêtre de recherche est limitée à ${MAX_WINDOW_DAYS} jours`);
+    if (q.practitionerId) {
+      return agendaFreeSlots(this.dataSource, {
+        practitionerId: q.practitionerId, from, to, limit: q.limit ?? AGENDA_LIMIT, modality: q.modality, patientAgeMonths: q.patientAgeMonths, viewer: viewerOf(principal),
+      });
+    }
+    const origin = await this.originOf(q);
     return this.searchAround({
+      viewer: viewerOf(principal),
       ...origin,
       from,
       to,
@@ -211,10 +234,10 @@ export class SlotsService {
    * `GET /availability`: free slots around a place, per time bucket and per commune (regulation).
    * Same place rules as the search; at most 7 days at once.
    */
-  async availability(q: AvailabilityQuery): Promise<Availability> {
+  async availability(principal: Principal, q: AvailabilityQuery): Promise<Availability> {
     const origin = await this.originOf(q);
     const { from, to } = windowOf(q, AVAILABILITY_MAX_DAYS, `${AVAILABILITY_MAX_DAYS} jours au plus entre from et to`);
-    return availability(this.dataSource, { ...origin, radiusKm: q.radiusKm ?? DEFAULT_MAX_DISTANCE_KM, from, to, bucketMinutes: q.bucketMinutes ?? 60 });
+    return availability(this.dataSource, { ...origin, radiusKm: q.radiusKm ?? DEFAULT_MAX_DISTANCE_KM, from, to, bucketMinutes: q.bucketMinutes ?? 60, viewer: viewerOf(principal) });
   }
 
   /** Where a search is centred: coordinates, else a commune's centre, else a postcode's. */
@@ -232,17 +255,18 @@ export class SlotsService {
     const practitioner = await this.directory.practitionerForAgenda(principal, dto.practitionerId);
     if (dto.endTime <= dto.startTime) throw new ValidationFailedError('endTime doit être après startTime', [{ field: 'endTime', messages: ['endTime doit être après startTime'] }]);
     const modality = dto.modality ?? 'in_person';
+    const audiences = sortedAudiences(dto.audiences ?? DEFAULT_AUDIENCES);
     if (!practitioner.modalities.includes(modality)) throw new UnprocessableError('modality_not_offered', `Ce praticien ne propose pas la modalité ${modality}`);
     if (dto.validUntil && dto.validUntil < dto.validFrom) throw new ValidationFailedError('validUntil doit être après validFrom', [{ field: 'validUntil', messages: ['validUntil doit être après validFrom'] }]);
     const today = DateTime.now().setZone(practitioner.timezone).toISODate()!;
     if (dto.validUntil && dto.validUntil < today) throw new UnprocessableError('template_in_past', 'Ce modèle se termine avant aujourd’hui');
     const [row] = await this.dataSource.query(
-      `INSERT INTO slot_template (practitioner_id, weekdays, start_time, end_time, slot_minutes, modality, valid_from, valid_until)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [practitioner.id, dto.weekdays, dto.startTime, dto.endTime, dto.slotMinutes, modality, dto.validFrom, dto.validUntil ?? null],
+      `INSERT INTO slot_template (practitioner_id, weekdays, start_time, end_time, slot_minutes, modality, audiences, valid_from, valid_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [practitioner.id, dto.weekdays, dto.startTime, dto.endTime, dto.slotMinutes, modality, audiences, dto.validFrom, dto.validUntil ?? null],
     );
     const generated = await this.expandTemplates(row.id);
-    return { template: { id: row.id, ...dto, modality }, generated };
+    return { template: { id: row.id, ...dto, modality, audiences }, generated };
   }
 
   /**
@@ -311,11 +335,11 @@ export class SlotsService {
       // FOR SHARE waits for a DELETE /slot-templates/:id under way and re-reads the row after it:
       // a template ended meanwhile gets no slot, and one ended after this insert withdraws them.
       const rows = await this.dataSource.query(
-        `INSERT INTO slot (practitioner_id, practice_id, template_id, starts_at, ends_at, modality)
-         SELECT $1, $2, $3, s, e, $4 FROM unnest($5::timestamptz[], $6::timestamptz[]) AS x(s, e)
+        `INSERT INTO slot (practitioner_id, practice_id, template_id, starts_at, ends_at, modality, audiences)
+         SELECT $1, $2, $3, s, e, $4, $7 FROM unnest($5::timestamptz[], $6::timestamptz[]) AS x(s, e)
           WHERE EXISTS (SELECT 1 FROM slot_template WHERE id = $3 AND ended_at IS NULL FOR SHARE)
          ON CONFLICT DO NOTHING RETURNING id`,
-        [t.practitioner_id, t.practice_id, t.id, t.modality, slots.map((s) => s.start.toJSDate()), slots.map((s) => s.end.toJSDate())],
+        [t.practitioner_id, t.practice_id, t.id, t.modality, slots.map((s) => s.start.toJSDate()), slots.map((s) => s.end.toJSDate()), t.audiences],
       );
       created += rows.length;
       this.announce(rows.map((r: any) => r.id));
@@ -335,8 +359,13 @@ export class SlotsService {
     return rows.length;
   }
 
-  private async requireSlot(id: string): Promise<{ id: string; practitioner_id: string; practice_id: string; status: string; past: boolean }> {
-    const rows = await this.dataSource.query(`SELECT id, practitioner_id, practice_id, status, starts_at <= now() AS past FROM slot WHERE id = $1`, [id]);
+  /** A slot the caller may see (404 otherwise: a slot kept for another audience does not exist for them). */
+  private async requireSlot(principal: Principal, id: string): Promise<{ id: string; status: string; past: boolean }> {
+    const rows = await this.dataSource.query(
+      `SELECT s.id, s.status, s.starts_at <= now() AS past FROM slot s JOIN practice p ON p.id = s.practice_id
+        WHERE s.id = $1 AND ${visibleSlotSql('s', 'p.community_id', '$2', '$3', '$4')}`,
+      [id, ...viewerParams(viewerOf(principal))],
+    );
     if (!rows.length) throw new NotFoundError('Créneau');
     return rows[0];
   }

@@ -6,6 +6,7 @@ import { IsString, Matches, MaxLength, registerDecorator, ValidationOptions } fr
 import { DateTime } from 'luxon';
 import { INSEE_COMMUNE_PATTERN, POSTCODE_PATTERN } from '../directory/insee';
 import { isValidRpps } from '../directory/rpps';
+import { isValidFiness } from '../directory/finess';
 import { toE164 } from './phone';
 
 /** An instant with an explicit offset (or Z), e.g. 2026-11-23T08:30:00+01:00. */
@@ -60,6 +61,17 @@ export function IsRpps(options?: ValidationOptions) {
       propertyName,
       options: { message: 'rpps doit comporter 11 chiffres dont une clé de contrôle (Luhn) valide', ...options },
       validator: { validate: (v: unknown) => typeof v === 'string' && isValidRpps(v) },
+    });
+}
+
+export function IsFiness(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isFiness',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} doit être un numéro FINESS de 9 chiffres dont une clé de contrôle (Luhn) valide`, ...options },
+      validator: { validate: (v: unknown) => typeof v === 'string' && isValidFiness(v) },
     });
 }
 

@@ -38,9 +38,9 @@ describe('notification logs carry no patient data', () => {
     worker.stderr!.on('data', (d) => (output += d));
     await eventually(() => queue.getWorkersCount(), (n) => n > before, 60_000);
 
-    const { gp, practitionerId } = await api.gpWithAgenda();
+    const { gp, practitionerId, communityId } = await api.gpWithAgenda();
     const [slot] = await api.publish(gp, practitionerId, [180]);
-    const secretary = await api.account('secretary', { practiceId: (await api.practice(await api.community())).id });
+    const secretary = await api.account('secretary', { practiceId: (await api.practice(communityId)).id });
     sms.failNext('+33611223344', 1); // one refusal: the retry path logs too
     const booking = (
       await api.as(secretary).post('/bookings').send({ slotId: slot.id, patient: patient({ phone: '06 11 22 33 44', firstName: 'Anaïs', lastName: 'Quintard' }), reason: 'otite' }).expect(201)

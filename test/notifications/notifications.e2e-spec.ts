@@ -261,9 +261,9 @@ describe('a notification job run several times at once', () => {
   });
 
   it('sends the message once and counts one attempt', async () => {
-    const { gp, practitionerId } = await h.gpWithAgenda();
+    const { gp, practitionerId, communityId } = await h.gpWithAgenda();
     const [slot] = await h.publish(gp, practitionerId, [60]);
-    const secretary = await h.account('secretary', { practiceId: (await h.practice(await h.community())).id });
+    const secretary = await h.account('secretary', { practiceId: (await h.practice(communityId)).id });
     const phone = mobile();
     const booking = (await h.as(secretary).post('/bookings').send({ slotId: slot.id, patient: patient({ phone: phone.typed }) }).expect(201)).body;
     const [{ id }] = await h.app.get(DataSource).query(`SELECT id FROM notification WHERE booking_id = $1 AND template = 'booking_confirmed_patient'`, [booking.id]);
@@ -281,9 +281,9 @@ describe('a notification job run several times at once', () => {
   });
 
   it('withdraws a confirmation not yet sent when the booking is cancelled: the patient never reads "confirmé" after "annulé"', async () => {
-    const { gp, practitionerId } = await h.gpWithAgenda();
+    const { gp, practitionerId, communityId } = await h.gpWithAgenda();
     const [slot] = await h.publish(gp, practitionerId, [120]);
-    const secretary = await h.account('secretary', { practiceId: (await h.practice(await h.community())).id });
+    const secretary = await h.account('secretary', { practiceId: (await h.practice(communityId)).id });
     const phone = mobile();
     const booking = (await h.as(secretary).post('/bookings').send({ slotId: slot.id, patient: patient({ phone: phone.typed }) }).expect(201)).body;
     await h.as(secretary).post(`/bookings/${booking.id}/cancel`).send({}).expect(200);
@@ -319,9 +319,9 @@ describe('a notification job run several times at once', () => {
   });
 
   it('loses no message when Redis loses its jobs: the reconciler queues them again', async () => {
-    const { gp, practitionerId } = await h.gpWithAgenda();
+    const { gp, practitionerId, communityId } = await h.gpWithAgenda();
     const [slot] = await h.publish(gp, practitionerId, [90]);
-    const secretary = await h.account('secretary', { practiceId: (await h.practice(await h.community())).id });
+    const secretary = await h.account('secretary', { practiceId: (await h.practice(communityId)).id });
     const phone = mobile();
     const booking = (await h.as(secretary).post('/bookings').send({ slotId: slot.id, patient: patient({ phone: phone.typed }) }).expect(201)).body;
 

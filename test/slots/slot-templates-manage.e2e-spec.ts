@@ -72,7 +72,7 @@ describe('weekly templates: who sees which, and ending one', () => {
       const res = await h.as(gp1).get('/slot-templates').expect(200);
       expect(res.body.templates.map((t: any) => t.id)).toEqual([ids.p1Morning, ids.p1Afternoon]);
       expect(res.body.templates[0]).toEqual({
-        id: ids.p1Morning, practitionerId: p1, weekdays: [1, 3], startTime: '08:30', endTime: '09:30', slotMinutes: 15, modality: 'in_person', validFrom: parisToday(), validUntil: null,
+        id: ids.p1Morning, practitionerId: p1, weekdays: [1, 3], startTime: '08:30', endTime: '09:30', slotMinutes: 15, modality: 'in_person', audiences: ['cpts', 'regulation'], validFrom: parisToday(), validUntil: null,
       });
       const own = await h.as(gp1).get(`/slot-templates?practitionerId=${p1}`).expect(200);
       expect(own.body.templates.map((t: any) => t.id)).toEqual([ids.p1Morning, ids.p1Afternoon]);

@@ -145,6 +145,32 @@ describe('web: a GP manages their SNP slots', () => {
     await page.locator('#gp-publish-error', { hasText: 'plus de 3 mois' }).waitFor();
   });
 
+  it('keeps slots for the regulation only, and says so on the list', async () => {
+    await clearChateaudun(h);
+    const page = await web.page();
+    await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
+    await page.getByLabel('Jour', { exact: true }).selectOption({ index: 1 });
+    await page.getByLabel('À partir de').fill('19:00');
+    await page.getByLabel('Nombre de créneaux').fill('2');
+    const publish = page.locator('#gp-publish');
+    // Neither box: said before anything is sent.
+    await publish.getByLabel('les cabinets de la CPTS').uncheck();
+    await publish.getByLabel('la régulation (15 / SAS)').uncheck();
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await page.locator('#gp-publish-error', { hasText: 'Cochez à qui ces créneaux sont proposés' }).waitFor();
+    await publish.getByLabel('la régulation (15 / SAS)').check();
+    await page.getByRole('button', { name: 'Publier' }).click();
+    await page.locator('#gp-slots-status', { hasText: '2 créneaux publiés : 19h00, 19h15.' }).waitFor();
+    await page.locator('#gp-slots tbody tr', { hasText: '19h00–19h15' }).filter({ hasText: 'régulation (15 / SAS) seulement' }).waitFor();
+
+    const { body } = await h.as(scene.gp.account).get(`/slots?practitionerId=${scene.gp.id}&status=free`).expect(200);
+    expect(body.slots.map((s: any) => s.audiences)).toEqual([['regulation'], ['regulation']]);
+    // The CPTS's secretariat does not see them; the regulation does.
+    const near = `/slots/search?communeCode=28088&from=${encodeURIComponent(body.slots[0].start)}`;
+    expect((await h.as(scene.secretary).get(near).expect(200)).body.results.map((r: any) => r.slot.id)).not.toContain(body.slots[0].id);
+    expect((await h.as(await h.account('regulator')).get(near).expect(200)).body.results.map((r: any) => r.slot.id)).toContain(body.slots[0].id);
+  });
+
   it('says in French what is wrong with a slot in the past', async () => {
     const page = await web.page();
     await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');

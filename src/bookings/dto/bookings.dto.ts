@@ -41,6 +41,10 @@ export class CreateBookingDto {
 
   @ApiPropertyOptional({ description: 'motif (jamais envoyé par SMS)' }) @IsOptional() @IsText(500)
   reason?: string;
+
+  @ApiPropertyOptional({ enum: ['sas'], description: 'sas : la régulation vient du lien d’un créneau sur la plateforme SAS (le rendez-vous est alors transmis au SAS)' })
+  @IsOptional() @IsIn(['sas'], { message: 'origin ne peut valoir que sas' })
+  origin?: 'sas';
 }
 
 export class CancelBookingDto {

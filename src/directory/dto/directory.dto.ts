@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsObject, IsOptional, IsUUID, Max, Min, ValidateNested,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsObject, IsOptional, IsUUID, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import { MODALITIES, Modality } from '../../slots/slot-rules';
-import { IsInseeCode, IsPhone, IsRpps, IsText } from '../../validation/decorators';
+import { IsFiness, IsInseeCode, IsPhone, IsPostcode, IsRpps, IsText } from '../../validation/decorators';
 import { Profession, PROFESSIONS } from '../professions';
 
 export class LocationDto {
@@ -30,6 +30,16 @@ export class CreateCommunityDto {
   @ArrayUnique({ message: 'communeCodes contient des doublons' })
   @IsInseeCode(true)
   communeCodes: string[];
+
+  @ApiPropertyOptional({ example: '950047225', description: 'numéro FINESS de la CPTS (9 chiffres, clé de Luhn) : son identité pour la plateforme SAS' })
+  @IsOptional() @IsFiness()
+  finess?: string;
+}
+
+export class UpdateCommunityDto {
+  @ApiPropertyOptional({ example: '950047225', description: 'numéro FINESS de la CPTS (9 chiffres, clé de Luhn)' })
+  @IsOptional() @IsFiness()
+  finess?: string;
 }
 
 export class CreatePracticeDto {
@@ -44,6 +54,12 @@ export class CreatePracticeDto {
 
   @ApiProperty({ example: '12 rue de la République, 28200 Châteaudun' }) @IsText(300)
   address: string;
+
+  @ApiPropertyOptional({ example: '28200', description: 'absent : celui qui termine l’adresse, sinon le premier de la commune' }) @IsOptional() @IsPostcode()
+  postcode?: string;
+
+  @ApiPropertyOptional({ example: 'Châteaudun', description: 'absent : celle qui termine l’adresse, sinon le nom de la commune' }) @IsOptional() @IsText(100)
+  city?: string;
 
   @ApiProperty({ example: '28088' }) @IsInseeCode()
   communeCode: string;
@@ -72,6 +88,10 @@ export class CreatePractitionerDto {
 
   @ApiProperty() @IsUUID('all', { message: 'practiceId doit être un identifiant (uuid)' })
   practiceId: string;
+
+  @ApiPropertyOptional({ example: 'SM54', description: 'spécialité ordinale (TRE_R38) ; défaut : SM54 pour un médecin généraliste, SM40 pour un pédiatre' })
+  @IsOptional() @Matches(/^SM[0-9]{2}$/, { message: 'specialty doit être un code de spécialité ordinale SMxx (ex. SM54, médecine générale)' })
+  specialty?: string;
 
   @ApiPropertyOptional({ example: 0, description: 'Âge minimum des patients, en mois' })
   @IsOptional()

@@ -4,10 +4,20 @@ import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsOptional, IsUUID, Matches, Max, Min, ValidateNested,
 } from 'class-validator';
 import { IsCalendarDate, IsInseeCode, IsInstant, IsPostcode } from '../../validation/decorators';
-import { MODALITIES, Modality, SLOT_STATUSES, SlotStatus } from '../slot-rules';
+import { Audience, AUDIENCES, MODALITIES, Modality, SLOT_STATUSES, SlotStatus } from '../slot-rules';
 
 const toNumber = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value);
 const modalityMessage = `modality doit être l'une de : ${MODALITIES.join(', ')}`;
+
+/** `audiences`: a non-empty subset of cpts and regulation (default both). */
+const IsAudiences = () => (target: object, property: string) => {
+  ApiPropertyOptional({ enum: AUDIENCES, isArray: true, default: AUDIENCES, description: 'cpts : les cabinets de la CPTS ; regulation : le 15 / SAS (TRE_R314 CPTS, SNP)' })(target, property);
+  IsOptional()(target, property);
+  IsArray({ message: 'audiences doit être une liste : cpts, regulation ou les deux' })(target, property);
+  ArrayMinSize(1, { message: 'audiences ne peut être vide : cpts, regulation ou les deux' })(target, property);
+  ArrayUnique({ message: 'audiences contient des doublons' })(target, property);
+  IsIn(AUDIENCES, { each: true, message: `audiences : valeurs possibles ${AUDIENCES.join(', ')}` })(target, property);
+};
 
 export class NewSlotDto {
   @ApiProperty({ example: '2026-11-23T08:30:00+01:00' }) @IsInstant()
@@ -18,6 +28,9 @@ export class NewSlotDto {
 
   @ApiPropertyOptional({ enum: MODALITIES, default: 'in_person' }) @IsOptional() @IsIn(MODALITIES, { message: modalityMessage })
   modality?: Modality;
+
+  @IsAudiences()
+  audiences?: Audience[];
 }
 
 export class PublishSlotsDto {
@@ -65,6 +78,10 @@ export class PlaceQuery {
 }
 
 export class SearchSlotsQuery extends PlaceQuery {
+  @ApiPropertyOptional({ description: 'les créneaux libres de ce praticien seulement (le lieu est alors facultatif) : l’agenda qu’ouvre le lien du SAS' })
+  @IsOptional() @IsUUID('all', { message: 'practitionerId doit être un identifiant (uuid)' })
+  practitionerId?: string;
+
   @ApiPropertyOptional({ description: 'défaut : maintenant' }) @IsOptional() @IsInstant()
   from?: string;
 
@@ -112,6 +129,9 @@ export class CreateSlotTemplateDto {
 
   @ApiPropertyOptional({ enum: MODALITIES }) @IsOptional() @IsIn(MODALITIES, { message: modalityMessage })
   modality?: Modality;
+
+  @IsAudiences()
+  audiences?: Audience[];
 
   @ApiProperty({ example: '2026-11-23' }) @IsCalendarDate()
   validFrom: string;

@@ -92,12 +92,14 @@ export async function mountGp(user) {
       return say(error, e.message);
     }
     if (slots[0].start <= DateTime.now()) return say(error, `Le premier créneau (${slots[0].start.toFormat("HH'h'mm")}) est déjà passé : choisissez une heure plus tardive, ou demain.`);
+    const audiences = checkedAudiences('gp-audiences');
+    if (!audiences.length) return say(error, 'Cochez à qui ces créneaux sont proposés : les cabinets de la CPTS, la régulation, ou les deux.');
     const button = event.submitter ?? $('gp-publish').querySelector('button[type="submit"]');
     button.disabled = true;
     try {
       const { slots: made } = await api('/slots', {
         method: 'POST',
-        body: { practitionerId: practitioner.id, slots: slots.map((s) => ({ start: s.start.toISO(), end: s.end.toISO(), modality: $('gp-modality').value })) },
+        body: { practitionerId: practitioner.id, slots: slots.map((s) => ({ start: s.start.toISO(), end: s.end.toISO(), modality: $('gp-modality').value, audiences })) },
       });
       say(status, `${made.length} créneau${made.length > 1 ? 'x' : ''} publié${made.length > 1 ? 's' : ''} : ${made.map((s) => time(s.start)).join(', ')}.`);
       await refreshSlots();
@@ -169,7 +171,7 @@ export async function mountGp(user) {
       : '';
     return h('tr', { class: started ? 'past' : undefined },
       h('td', {}, `${time(s.start)}–${time(s.end)}`),
-      h('td', {}, MODALITIES[s.modality] ?? s.modality),
+      h('td', {}, MODALITIES[s.modality] ?? s.modality, s.audiences?.length === 1 ? h('br') : '', s.audiences?.length === 1 ? h('span', { class: 'small' }, AUDIENCE_ONLY[s.audiences[0]]) : ''),
       h('td', { class: `state-${s.status}` }, b && b.status !== 'confirmed' ? OUTCOME[b.status] : SLOT_STATUS[s.status] ?? s.status),
       h('td', {}, who),
       h('td', {}, actions),
@@ -236,6 +238,8 @@ export async function mountGp(user) {
     if (!$('tpl-start').value || !$('tpl-end').value) return say(error, 'Indiquez l’heure de début et de fin.');
     if ($('tpl-end').value <= $('tpl-start').value) return say(error, 'L’heure de fin doit être après l’heure de début.');
     if (!$('tpl-from').value) return say(error, 'Indiquez à partir de quel jour le modèle s’applique.');
+    const audiences = checkedAudiences('tpl-audiences');
+    if (!audiences.length) return say(error, 'Cochez à qui ces créneaux sont proposés : les cabinets de la CPTS, la régulation, ou les deux.');
     const button = event.submitter ?? $('gp-template').querySelector('button[type="submit"]');
     button.disabled = true;
     try {
@@ -248,6 +252,7 @@ export async function mountGp(user) {
           endTime: $('tpl-end').value,
           slotMinutes: Number($('tpl-minutes').value),
           modality: $('tpl-modality').value,
+          audiences,
           validFrom: $('tpl-from').value,
           validUntil: $('tpl-until').value || undefined,
         },
@@ -266,9 +271,16 @@ export async function mountGp(user) {
   return { stop: () => clearInterval(timer) };
 }
 
-/** « lun. mar. de 08h30 à 09h30, créneaux de 15 min, au cabinet[, jusqu’au …] ». */
+/** Who a one-audience slot is for, as the GP's list says it. */
+const AUDIENCE_ONLY = { cpts: 'cabinets de la CPTS seulement', regulation: 'régulation (15 / SAS) seulement' };
+
+/** The audiences ticked in a fieldset (`cpts`, `regulation`). */
+const checkedAudiences = (id) => [...document.querySelectorAll(`#${id} input[name="audience"]:checked`)].map((c) => c.value);
+
+/** « lun. mar. de 08h30 à 09h30, créneaux de 15 min, au cabinet[, régulation seulement][, jusqu’au …] ». */
 function describe(t) {
   return `${t.weekdays.map((d) => WEEKDAYS[d]).join(' ')} de ${t.startTime.replace(':', 'h')} à ${t.endTime.replace(':', 'h')}, créneaux de ${t.slotMinutes} min, ${MODALITIES[t.modality] ?? t.modality}` +
+    (t.audiences?.length === 1 ? `, ${AUDIENCE_ONLY[t.audiences[0]]}` : '') +
     (t.validUntil ? `, jusqu’au ${DateTime.fromISO(t.validUntil).setLocale('fr').toFormat('d LLLL yyyy')}` : '');
 }
 
