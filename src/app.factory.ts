@@ -1,4 +1,5 @@
 import fastifyStatic from '@fastify/static';
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -20,7 +21,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (config.MIGRATIONS_RUN) await runMigrations(config);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
-    new FastifyAdapter({ trustProxy: trustedProxies(config), bodyLimit: 256 * 1024, genReqId: requestIdFor, requestIdHeader: false }),
+    new FastifyAdapter({
+      trustProxy: trustedProxies(config),
+      bodyLimit: 256 * 1024,
+      genReqId: requestIdFor,
+      requestIdHeader: false,
+      // The SAS guide's own example searches `[base]/Slot/?…`: a FHIR type with a trailing slash is that type.
+      rewriteUrl: (req: { url?: string }) => (req.url ?? '/').replace(/^(\/fhir\/[A-Za-z]+)\/(?=\?|$)/, '$1'),
+    }),
     // Bodies are parsed by guardJsonBodies (JSON only, depth and NUL checked), not by Nest's own parsers.
     { bufferLogs: true, bodyParser: false },
   );
@@ -35,7 +43,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   guardJsonBodies(app.getHttpAdapter().getInstance());
   registerSecurityHeaders(app);
   app.enableShutdownHooks();
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  // /fhir is the SAS platform's base URL, outside the API's own versioned prefix.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', { path: 'fhir', method: RequestMethod.ALL }, { path: 'fhir/{*rest}', method: RequestMethod.ALL }] });
   app.useGlobalPipes(buildValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
 

@@ -19,6 +19,8 @@ import { MaintenanceModule } from './maintenance/maintenance.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
+import { FhirModule } from './fhir/fhir.module';
+import { SasModule } from './sas/sas.module';
 
 
 @Module({})
@@ -59,9 +61,11 @@ export class AppModule {
         BookingsModule,
         HealthModule,
         PrivacyModule,
+        FhirModule,
         MaintenanceModule.register(config.WORKERS_ENABLED),
         MatchingModule.register(config.WORKERS_ENABLED),
         NotificationsModule.register(config.WORKERS_ENABLED),
+        SasModule.register(config.WORKERS_ENABLED),
         OperationsModule.register(http),
       ],
     };

@@ -27,6 +27,8 @@ export interface UserChange {
   practitionerId?: string | null;
   /** A coordinator's CPTS (admins only: a coordinator's own community never changes). */
   communityId?: string | null;
+  /** A new password, set by an admin (a reset). */
+  password?: string;
 }
 
 /** An account as `GET /users` shows it: never its password hash nor its second factor's secret. */
@@ -171,6 +173,7 @@ export class AccountsService {
       );
       if (!target) throw new NotFoundError('Compte');
       if (!target.in_scope || (scope && !COORDINATOR_GRANTS.includes(target.role))) throw new ForbiddenError('Vous ne gérez que les comptes non administrateurs de votre CPTS');
+      if (change.password !== undefined && scope) throw new ForbiddenError('Seul un administrateur change le mot de passe d’un autre compte');
       const role: Role = change.role ?? target.role;
       if (scope && !COORDINATOR_GRANTS.includes(role)) throw new ForbiddenError(`La coordination ne donne que les rôles ${COORDINATOR_GRANTS.join(', ')}`);
       const relinked = change.role !== undefined || change.practiceId !== undefined || change.practitionerId !== undefined || change.communityId !== undefined;
@@ -185,11 +188,13 @@ export class AccountsService {
         const [{ others }] = await em.query(`SELECT count(*)::int AS others FROM app_user WHERE role = 'admin' AND active AND id <> $1`, [id]);
         if (!others) throw new ConflictError('last_admin', 'C’est le dernier compte administrateur actif : créez-en un autre d’abord');
       }
+      const passwordHash = change.password !== undefined ? await argon2.hash(change.password) : null;
       const [row] = await updateReturning(
         em,
-        `UPDATE app_user SET active = $2, role = $3, practice_id = $4, practitioner_id = $5, community_id = $6, token_version = token_version + 1, updated_at = now()
+        `UPDATE app_user SET active = $2, role = $3, practice_id = $4, practitioner_id = $5, community_id = $6, password_hash = coalesce($7, password_hash),
+                token_version = token_version + 1, updated_at = now()
           WHERE id = $1 RETURNING ${USER_COLUMNS}`,
-        [id, active, role, links.practiceId, links.practitionerId, links.communityId],
+        [id, active, role, links.practiceId, links.practitionerId, links.communityId, passwordHash],
       );
       await em.query(`UPDATE auth_challenge SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [id]);
       await this.audit.record(actor, 'update', 'user', id, em);

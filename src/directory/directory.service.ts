@@ -8,6 +8,7 @@ import { CommunesService } from './communes.service';
 import { Community } from './community.entity';
 import { CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto } from './dto/directory.dto';
 import { addressParts } from './address';
+import { updateReturning } from '../database/returning';
 import { DEFAULT_SPECIALTY } from './professions';
 import { Practice } from './practice.entity';
 import { Practitioner } from './practitioner.entity';
@@ -47,7 +48,7 @@ export class DirectoryService {
   /** `PATCH /communities/:id`: sets the FINESS of a CPTS created without (the SAS then shows its slots). */
   async updateCommunity(id: string, dto: UpdateCommunityDto): Promise<Community> {
     try {
-      const rows = await this.dataSource.query(`UPDATE community SET finess = coalesce($2, finess) WHERE id = $1 RETURNING id`, [id, dto.finess ?? null]);
+      const rows = await updateReturning(this.dataSource, `UPDATE community SET finess = coalesce($2, finess) WHERE id = $1 RETURNING id`, [id, dto.finess ?? null]);
       if (!rows.length) throw new NotFoundError('CPTS');
     } catch (e) {
       if ((e as any).code === '23505' && (e as any).constraint === 'community_finess_uq') throw finessTaken(dto.finess!);

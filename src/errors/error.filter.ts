@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-errors';
+import { FHIR_JSON, FhirError, isFhirPath, operationOutcome } from '../fhir/fhir-errors';
 
 interface ErrorBody {
   statusCode: number;
@@ -52,6 +53,12 @@ export class ErrorFilter implements ExceptionFilter {
       this.logger.error({ err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'unhandled error');
     }
     if (typeof (body as any).retryAfterSeconds === 'number') reply.header('retry-after', String((body as any).retryAfterSeconds));
+    // The SAS platform's interface answers its errors as FHIR OperationOutcomes, with the same message.
+    if (isFhirPath(host.switchToHttp().getRequest()?.url)) {
+      const outcome = operationOutcome(body.statusCode, body.message, exception instanceof FhirError ? exception.issue : undefined);
+      reply.status(body.statusCode).header('content-type', FHIR_JSON).send(JSON.stringify(outcome));
+      return;
+    }
     reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
 

@@ -7,6 +7,8 @@ import { MATCHING_QUEUE } from '../matching/matching.queue';
 import { REQUEST_STATUSES } from '../matching/dto/requests.dto';
 import { NOTIFICATION_STATUSES } from '../notifications/dto/notifications.dto';
 import { NOTIFICATIONS_QUEUE } from '../notifications/notifications.queue';
+import { SAS_FEED_QUEUE } from '../sas/sas-feed.queue';
+import { SAS_FEED_STATUSES } from '../sas/sas-feed.service';
 import { BUDGET_EXCEEDED } from '../notifications/notifications.service';
 import { within } from '../redis/within';
 
@@ -43,7 +45,7 @@ function queueGauges(name: string, queue: Queue, registers: Registry[]): void {
 }
 
 /** `name{status}`: rows of `table` created in the last 24 hours, by status (every status shown, 0 included). */
-function dayByStatus(dataSource: DataSource, registers: Registry[], name: string, help: string, table: 'snp_request' | 'notification', statuses: readonly string[]): void {
+function dayByStatus(dataSource: DataSource, registers: Registry[], name: string, help: string, table: 'snp_request' | 'notification' | 'sas_appointment_feed', statuses: readonly string[]): void {
   new Gauge({
     name,
     help,
@@ -73,6 +75,7 @@ export class MetricsService {
     dataSource: DataSource,
     @InjectQueue(MATCHING_QUEUE) matchingQueue: Queue,
     @InjectQueue(NOTIFICATIONS_QUEUE) notificationsQueue: Queue,
+    @InjectQueue(SAS_FEED_QUEUE) sasQueue: Queue,
   ) {
     // A registry of our own: several apps in one process (tests) never clash on a global one.
     collectDefaultMetrics({ register: this.registry, prefix: 'snp_' });
@@ -80,6 +83,7 @@ export class MetricsService {
 
     queueGauges('matching', matchingQueue, registers);
     queueGauges('notifications', notificationsQueue, registers);
+    queueGauges('sas_feed', sasQueue, registers);
 
     dayByStatus(dataSource, registers, 'snp_requests', 'SNP requests filed in the last 24 hours, by current status', 'snp_request', REQUEST_STATUSES);
 
@@ -106,6 +110,18 @@ export class MetricsService {
           `SELECT count(*)::int AS n FROM notification WHERE status = 'failed' AND last_error = $1 AND created_at > now() - interval '24 hours'`,
           [BUDGET_EXCEEDED],
         );
+        this.set(row.n);
+      },
+    });
+
+    dayByStatus(dataSource, registers, 'snp_sas_appointments', 'Changes of appointments to report to the SAS platform written in the last 24 hours, by status', 'sas_appointment_feed', SAS_FEED_STATUSES);
+
+    new Gauge({
+      name: 'snp_sas_appointments_failed',
+      help: 'Changes of appointments the SAS platform never took (failed, whenever written): listed at GET /api/v1/sas-appointments?status=failed',
+      registers,
+      collect: async function () {
+        const [row] = await dataSource.query(`SELECT count(*)::int AS n FROM sas_appointment_feed WHERE status = 'failed'`);
         this.set(row.n);
       },
     });

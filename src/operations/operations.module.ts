@@ -5,6 +5,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
 import { MATCHING_QUEUE } from '../matching/matching.queue';
 import { NOTIFICATIONS_QUEUE } from '../notifications/notifications.queue';
+import { SAS_FEED_QUEUE } from '../sas/sas-feed.queue';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { QUEUE_BOARD_ROUTE, QueueBoardAccess } from './queue-board.access';
@@ -18,9 +19,9 @@ export class OperationsModule {
     return {
       module: OperationsModule,
       imports: [
-        BullModule.registerQueue({ name: MATCHING_QUEUE }, { name: NOTIFICATIONS_QUEUE }),
+        BullModule.registerQueue({ name: MATCHING_QUEUE }, { name: NOTIFICATIONS_QUEUE }, { name: SAS_FEED_QUEUE }),
         BullBoardModule.forRoot({ route: QUEUE_BOARD_ROUTE, adapter: FastifyAdapter, boardOptions: { uiConfig: { boardTitle: 'SNP — files' } } }),
-        BullBoardModule.forFeature({ name: MATCHING_QUEUE, adapter: BullMQAdapter }, { name: NOTIFICATIONS_QUEUE, adapter: BullMQAdapter }),
+        BullBoardModule.forFeature({ name: MATCHING_QUEUE, adapter: BullMQAdapter }, { name: NOTIFICATIONS_QUEUE, adapter: BullMQAdapter }, { name: SAS_FEED_QUEUE, adapter: BullMQAdapter }),
       ],
       controllers: [MetricsController],
       providers: [MetricsService, QueueBoardAccess],

@@ -12,6 +12,9 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/** The SAS platform's FHIR interface: data like the API's (the next slots of named GPs). */
+const FHIR_PATH = /^\/fhir(?:[/?]|$)/;
+
 /** The admins' queue board (bull-board), an HTML page under the API prefix. */
 const QUEUE_BOARD_PATH = `/${API_PREFIX}/admin/queues`;
 
@@ -54,7 +57,7 @@ export function registerSecurityHeaders(app: NestFastifyApplication): void {
   app.getHttpAdapter().getInstance().addHook('onRequest', (req, reply, done) => {
     const url = req.url;
     if (url.startsWith(apiPrefix)) reply.headers(url.startsWith(QUEUE_BOARD_PATH) ? docs : api);
-    else if (url === '/health' || url.startsWith('/health?') || url.startsWith('/health/')) reply.headers(api);
+    else if (url === '/health' || url.startsWith('/health?') || url.startsWith('/health/') || FHIR_PATH.test(url)) reply.headers(api);
     else if (url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs-json') || url.startsWith('/docs?')) reply.headers(docs);
     else reply.headers(page);
     done();

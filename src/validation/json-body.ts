@@ -34,7 +34,8 @@ export function refusedBody(value: unknown): string | null {
 export function guardJsonBodies(fastify: FastifyInstance): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+  // FHIR's own JSON types too: `application/fhir+json` (R4) and `application/json+fhir` (what the SAS sends).
+  fastify.addContentTypeParser(['application/json', 'application/fhir+json', 'application/json+fhir'], { parseAs: 'string' }, (req, body, done) => {
     parse(req, body as string, (err: Error | null, value?: unknown) => {
       if (err) return done(err, undefined);
       const refused = refusedBody(value);

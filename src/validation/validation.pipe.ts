@@ -1,7 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-errors';
 
-function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; messages: string[] }> {
+export function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; messages: string[] }> {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
     const own = e.constraints ? [{ field, messages: Object.values(e.constraints).map((m) => frenchise(m, field)) }] : [];

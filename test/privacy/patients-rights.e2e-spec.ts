@@ -48,7 +48,8 @@ describe('patients’ rights and retention', () => {
   it('shows a coordinator everything held on a patient in their CPTS, and erases it; other patients and CPTS keep theirs', async () => {
     const a = await cpts();
     const b = await cpts();
-    const phone = `06 ${String(Math.floor(Math.random() * 1e8)).padStart(8, '0').replace(/(\d\d)(?=\d)/g, '$1 ')}`;
+    // 06 12…: an allocated mobile range (some 06 ranges are not, and would be refused as invalid).
+    const phone = `06 12 ${String(Math.floor(Math.random() * 1e6)).padStart(6, '0').replace(/(\d\d)(?=\d)/g, '$1 ')}`;
     const marie = patient({ firstName: 'Marie', lastName: 'Quintard', birthDate: '1948-09-30', phone, hasReferringGp: false });
     const twin = patient({ firstName: 'Paul', lastName: 'Quintard', birthDate: '1950-01-01', phone });
     const first = await a.book(marie, 60);

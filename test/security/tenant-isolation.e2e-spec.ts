@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Account, API, Harness, inMinutes, patient, randomRpps, TEST_PASSWORD, unique } from '../support/harness';
 import { registeredRoutes } from '../support/routes';
+import { uniqueFiness } from '../fhir/scene';
 
 /**
  * Tenant isolation, proven route by route (OWASP API1/API3/API5): every route the application
@@ -64,6 +65,8 @@ describe('tenant isolation: every route × every role × own / other practice / 
     ds = h.app.get(DataSource);
     const a = await h.community();
     const b = await h.community();
+    // Both CPTS are known to the SAS (their FINESS), so the FHIR façade serves their agendas.
+    for (const id of [a, b]) await h.as(h.admin).patch(`/communities/${id}`).send({ finess: uniqueFiness() }).expect(200);
     for (const [key, communityId] of [['A1', a], ['A2', a], ['B1', b]] as const) {
       const practiceId = (await h.practice(communityId)).id;
       const practitionerId = (await h.practitioner(practiceId)).id;
@@ -96,10 +99,13 @@ describe('tenant isolation: every route × every role × own / other practice / 
     return slot.id;
   }
 
+  const phoneBase = Math.floor(Math.random() * 900_000);
+  let phones = 0;
   /** A patient no one else has, remembered with who may see them. */
   function newPatient(visibleTo: Role[]) {
     const lastName = unique('Isolement').replace('-', '');
-    const digits = `12${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    // Phones distinct within the run (a random pair could collide and look like a leak).
+    const digits = `12${String(phoneBase + ++phones).padStart(6, '0')}`;
     const who = patient({ lastName, phone: `06${digits}`, birthDate: '1977-07-07' });
     markers.push({ text: lastName, visibleTo: new Set(visibleTo) }, { text: `+336${digits}`, visibleTo: new Set(visibleTo) });
     return who;
@@ -172,6 +178,25 @@ describe('tenant isolation: every route × every role × own / other practice / 
     const email = `${unique('compte')}@test.cpts.local`;
     markers.push({ text: email, visibleTo: new Set<Role>(rel === 'community' ? ['admin'] : ['admin', 'coordinator']) });
     return (await h.as(h.admin).post('/users').send({ email, password: TEST_PASSWORD, role: 'secretary', practiceId: tenantOf(rel).practiceId }).expect(201)).body.id;
+  }
+
+  /** A call to the FHIR façade (outside the API base) with the caller's session. */
+  const fhir = (c: Caller, method: 'get' | 'post' | 'put', path: string) =>
+    request(h.app.getHttpServer())[method](`/fhir${path}`).set('Authorization', `Bearer ${c.account.token}`).set('Content-Type', 'application/fhir+json');
+
+  async function rppsOf(rel: Relation): Promise<string> {
+    const [{ rpps }] = await ds.query(`SELECT rpps FROM practitioner WHERE id = $1`, [tenantOf(rel).practitionerId]);
+    return rpps;
+  }
+
+  /** A change of a booking that the SAS platform refused for good (the admins' list of failures). */
+  async function failedSasChange(rel: Relation): Promise<string> {
+    const { id } = await booking(rel, 'secretary');
+    const [{ id: row }] = await ds.query(
+      `INSERT INTO sas_appointment_feed (booking_id, appointment_status, status, attempts, last_error) VALUES ($1, 'booked', 'failed', 10, 'HTTP 422') RETURNING id`,
+      [id],
+    );
+    return row;
   }
 
   async function apiKey(): Promise<string> {
@@ -311,6 +336,39 @@ describe('tenant isolation: every route × every role × own / other practice / 
         if (res.status === 200) expect(res.body.bookings).toBe(role === 'coordinator' && rel === 'community' ? 0 : 1);
       },
     },
+
+    // The SAS platform's FHIR façade: the regulation (the SAS's API key) and the admins, every CPTS the SAS knows.
+    { route: 'GET /fhir/metadata', call: (c) => fhir(c, 'get', '/metadata'), expect: ALL(200) },
+    {
+      route: 'GET /fhir/Slot',
+      call: async (c, rel) => {
+        await freeSlot(rel);
+        const window = `start=ge${encodeURIComponent(inMinutes(0))}&start=le${encodeURIComponent(inMinutes(2 * 1440))}`;
+        return fhir(c, 'get', `/Slot?schedule.actor:Practitioner.identifier=8${await rppsOf(rel)}&status=free&${window}`);
+      },
+      expect: only({ admin: 200, regulator: 200 }),
+      check: (res) => { if (res.status === 200) expect(res.body.total).toBeGreaterThan(0); },
+    },
+    { route: 'GET /fhir/Slot/:id', call: async (c, rel) => fhir(c, 'get', `/Slot/${await freeSlot(rel)}`), expect: only({ admin: 200, regulator: 200 }) },
+    {
+      route: 'GET /fhir/Schedule',
+      call: (c, rel) => fhir(c, 'get', `/Schedule?actor=Practitioner/${tenantOf(rel).practitionerId}`),
+      expect: only({ admin: 200, regulator: 200 }),
+      check: (res) => { if (res.status === 200) expect(res.body.total).toBe(1); },
+    },
+    { route: 'GET /fhir/Schedule/:id', call: (c, rel) => fhir(c, 'get', `/Schedule/${tenantOf(rel).practitionerId}`), expect: only({ admin: 200, regulator: 200 }) },
+    {
+      route: 'GET /fhir/Practitioner',
+      call: async (c, rel) => fhir(c, 'get', `/Practitioner?identifier=urn:oid:1.2.250.1.71.4.2.1|8${await rppsOf(rel)}`),
+      expect: only({ admin: 200, regulator: 200 }),
+      check: (res) => { if (res.status === 200) expect(res.body.total).toBe(1); },
+    },
+    { route: 'GET /fhir/Practitioner/:id', call: (c, rel) => fhir(c, 'get', `/Practitioner/${tenantOf(rel).practitionerId}`), expect: only({ admin: 200, regulator: 200 }) },
+    // Regulator accounts are the SAS platform's to create (its API key), never a signed-in person's.
+    { route: 'POST /fhir/Practitioner', call: (c) => fhir(c, 'post', '/Practitioner').send({ resourceType: 'Practitioner' }), expect: ALL(403) },
+    { route: 'PUT /fhir/Practitioner', call: (c) => fhir(c, 'put', `/Practitioner?identifier=${randomRpps()}`).send({ resourceType: 'Practitioner' }), expect: ALL(403) },
+    { route: 'GET /sas-appointments', call: (c) => c.http('get', '/sas-appointments'), expect: only({ admin: 200 }) },
+    { route: 'POST /sas-appointments/:id/retry', call: async (c, rel) => c.http('post', `/sas-appointments/${await failedSasChange(rel)}/retry`), expect: only({ admin: 200 }) },
 
     // For whoever runs the service.
     { route: 'GET /metrics', call: (c) => c.http('get', '/metrics'), expect: only({ admin: 200 }) },

@@ -82,7 +82,7 @@ export class Harness {
     );
   }
 
-  async practitioner(practiceId: string, body: Record<string, unknown> = {}): Promise<{ id: string; practiceId: string }> {
+  async practitioner(practiceId: string, body: Record<string, unknown> = {}): Promise<{ id: string; practiceId: string; specialty?: string | null }> {
     return created(
       await this.as(this.admin)
         .post('/practitioners')

@@ -95,6 +95,10 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ description: 'la CPTS d’un compte de coordination (administrateurs)' })
   @IsOptional() @IsUUID('all', { message: 'communityId doit être un identifiant (uuid)' })
   communityId?: string;
+
+  @ApiPropertyOptional({ description: 'un nouveau mot de passe (administrateurs : par exemple pour un régulateur créé par le SAS, dont le mot de passe est tiré au hasard) ; ses sessions se terminent' })
+  @IsOptional() @IsString({ message: 'password doit être du texte' }) @MinLength(10, { message: 'password doit faire au moins 10 caractères' }) @MaxLength(200)
+  password?: string;
 }
 
 export class CreateApiKeyDto {
