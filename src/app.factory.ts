@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { readFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { API_PREFIX } from './api-prefix';
 import { AppModule } from './app.module';
@@ -58,6 +59,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
 
   await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
+  // A GP's agenda opened by its link (each Slot's `comment` for the SAS platform): the same page, which reads the path.
+  const page = readFileSync(join(__dirname, 'web', 'public', 'index.html'));
+  app.getHttpAdapter().getInstance().get('/agenda/:practitionerId', (_req, reply) => {
+    reply.type('text/html; charset=utf-8').send(page);
+  });
   // The page computes Paris times with the same luxon as the server, served from node_modules (no CDN).
   await app.register(fastifyStatic, { root: join(dirname(require.resolve('luxon')), '..', 'es6'), prefix: '/vendor/luxon/', decorateReply: false, allowedPath: (p) => p === '/luxon.mjs' });
   await app.get(CommunesService).ensureOfficialList();

@@ -67,11 +67,12 @@ export class BrowserScene {
  * its stories, each story failing on a page error and its pages closed after it, all stopped at
  * the end. `started` receives both, for the file's own variables and its own beforeAll.
  */
-export function browserStories(started: (s: { h: Harness; web: BrowserScene }) => void, overrides: Partial<AppConfig> = {}): void {
+export function browserStories(started: (s: { h: Harness; web: BrowserScene }) => void, overrides: Partial<AppConfig> | (() => Partial<AppConfig>) = {}): void {
   let h: Harness | undefined;
   let web: BrowserScene | undefined;
   beforeAll(async () => {
-    h = await Harness.start(overrides);
+    // A function when a value is known only once an earlier beforeAll ran (a local server's URL).
+    h = await Harness.start(typeof overrides === 'function' ? overrides() : overrides);
     web = await BrowserScene.start(h);
     started({ h, web });
   });

@@ -11,6 +11,42 @@ import { mountCoordination } from './coordination.js';
 
 const NOTICE = 'snp.notice';
 const EXPIRED = 'Votre session a expiré : reconnectez-vous.';
+const AGENDA = 'snp.agenda';
+const AGENDA_PATH = /^\/agenda\/([^/]*)\/?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Who books from a GP's agenda opened by its link: the regulation (the SAS's link) and the secretariats. */
+const AGENDA_ROLES = new Set(['regulator', 'secretary']);
+
+/**
+ * The GP's agenda a link opened (`/agenda/<practitioner id>?origin=sas`: a slot's link on the SAS
+ * platform), kept for this tab until a page shows it: signing in first (password and second factor,
+ * or Pro Santé Connect, which leaves the page) comes back to it. `{invalid: true}` for a link that
+ * names no agenda.
+ */
+function agendaLink() {
+  const m = AGENDA_PATH.exec(location.pathname);
+  if (m) {
+    let id = '';
+    try {
+      id = decodeURIComponent(m[1]);
+    } catch {
+      /* a malformed escape names no agenda */
+    }
+    if (!UUID.test(id)) {
+      sessionStorage.removeItem(AGENDA);
+      return { invalid: true };
+    }
+    const link = { practitionerId: id.toLowerCase(), origin: new URLSearchParams(location.search).get('origin') === 'sas' ? 'sas' : undefined };
+    sessionStorage.setItem(AGENDA, JSON.stringify(link));
+    return link;
+  }
+  try {
+    return JSON.parse(sessionStorage.getItem(AGENDA) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+const agendaPath = (link) => `/agenda/${link.practitionerId}${link.origin ? `?origin=${link.origin}` : ''}`;
 
 /** When the token stops being valid (its `exp`, seconds), read from the token itself. */
 function expiresAt(token) {
@@ -38,6 +74,11 @@ async function signOut(message, { revoke = false } = {}) {
   }
   saveSession(null);
   sessionStorage.setItem(NOTICE, message);
+  // Signing out leaves the agenda a link opened; a session that expired comes back to it after signing in.
+  if (revoke) {
+    sessionStorage.removeItem(AGENDA);
+    history.replaceState(null, '', '/');
+  }
   location.reload();
 }
 whenExpired(() => signOut(EXPIRED));
@@ -56,7 +97,9 @@ const PSC_ERRORS = {
 /** Keeps the session the API answered, and starts the page as that user. */
 function opened(body, email) {
   saveSession({ token: body.accessToken, user: { ...body.user, email: body.user.email ?? email } });
-  history.replaceState(null, '', '/');
+  // Back to the agenda a link opened before signing in, if any.
+  const link = agendaLink();
+  history.replaceState(null, '', link && !link.invalid ? agendaPath(link) : '/');
   location.reload();
 }
 
@@ -130,7 +173,7 @@ function accountDialog(user) {
   });
 }
 
-async function secretaryPage(user) {
+async function secretaryPage(user, { agenda } = {}) {
   let practice;
   try {
     const [own] = user.practiceId ? (await api('/practices', { query: { id: user.practiceId } })).practices : [];
@@ -144,7 +187,7 @@ async function secretaryPage(user) {
   }
   const bookings = mountBookings($('secretary-bookings'), { user, title: 'Rendez-vous du cabinet, aujourd’hui et demain (pris ou reçus)' });
   const requests = mountRequests($('secretary-requests'));
-  mountFinder($('secretary-finder'), { prefix: 'sec', practice, onChange: () => Promise.all([bookings.refresh(), requests.refresh()]) });
+  mountFinder($('secretary-finder'), { prefix: 'sec', practice, agenda, onChange: () => Promise.all([bookings.refresh(), requests.refresh()]) });
   setInterval(() => Promise.all([bookings.refresh(), requests.refresh()]), 30_000);
 }
 
@@ -159,7 +202,9 @@ const PAGES = {
 function start() {
   const notice = sessionStorage.getItem(NOTICE);
   sessionStorage.removeItem(NOTICE);
-  say($('notice'), notice);
+  const link = agendaLink();
+  const words = [notice];
+  if (link?.invalid) words.push('Ce lien ne désigne pas un agenda : vérifiez-le, ou cherchez un créneau par commune.');
 
   const s = session();
   if (s && expiresAt(s.token) <= Date.now()) return signOut(EXPIRED);
@@ -171,11 +216,22 @@ function start() {
     else page.remove();
   }
   if (!s) {
+    if (link && !link.invalid) words.push('Connectez-vous pour ouvrir l’agenda du médecin : vous y reviendrez aussitôt.');
+    say($('notice'), words.filter(Boolean).join(' '));
     offerPsc();
     pscReturn();
     $('email').focus();
     return;
   }
+  // The agenda a link opened, for a role that books from it (the SAS's origin is the regulation's only).
+  sessionStorage.removeItem(AGENDA);
+  let agenda = null;
+  if (link && !link.invalid) {
+    if (AGENDA_ROLES.has(s.user.role)) agenda = { practitionerId: link.practitionerId, origin: s.user.role === 'regulator' ? link.origin : undefined };
+    else words.push('Ce lien ouvre l’agenda d’un médecin pour la régulation ou un secrétariat : votre page est ci-dessous.');
+  }
+  history.replaceState(null, '', agenda ? agendaPath(agenda) : '/');
+  say($('notice'), words.filter(Boolean).join(' '));
   accountDialog(s.user);
   $('who').textContent = `${s.user.email} (${ROLE_NAMES[s.user.role] ?? s.user.role})`;
   document.title = `${document.querySelector('section[data-role]:not([hidden]) h1')?.textContent ?? 'Accueil'} — CPTS`;
@@ -183,7 +239,7 @@ function start() {
   setTimeout(() => signOut(EXPIRED), Math.min(left, 2 ** 31 - 1));
   // Five minutes before, a word: the call under way can be finished before signing in again.
   if (left > 6 * 60_000) setTimeout(() => say($('notice'), 'Votre session se termine dans 5 minutes : terminez la réservation en cours, puis reconnectez-vous.'), Math.min(left - 5 * 60_000, 2 ** 31 - 1));
-  PAGES[s.user.role]?.(s.user);
+  PAGES[s.user.role]?.(s.user, { agenda });
 }
 
 async function signIn(event) {

@@ -21,11 +21,16 @@ const cleaned = (message) => {
   return text.charAt(0).toUpperCase() + text.slice(1);
 };
 
+/** How far ahead an agenda opened by its link shows free slots (the API's window is at most 8 days). */
+const AGENDA_DAYS = 7;
+
 /**
  * Mounts the flow in `container`. `practice` (optional) offers « Ville du cabinet »; `onChange` is
- * called after a booking or a request so that the page's lists follow.
+ * called after a booking or a request so that the page's lists follow. `agenda` (optional,
+ * `{practitionerId, origin}`): a GP's agenda opened by its link (the SAS's, with `origin: 'sas'`),
+ * shown at once; bookings made from it carry that origin, until a search by place or the next call.
  */
-export function mountFinder(container, { prefix, practice, onChange = () => {} }) {
+export function mountFinder(container, { prefix, practice, agenda: opened = null, onChange = () => {} }) {
   const { fragment, parts: k } = instantiate('finder-template', prefix);
   container.replaceChildren(fragment);
   communeAutocomplete(k.place, k.places);
@@ -40,6 +45,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
   let requestKey = uuid();
   const latestSearch = sequence();
   const latestHold = sequence();
+  let agenda = opened;
 
   if (practice) {
     k.home.hidden = false;
@@ -64,8 +70,24 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
       say(k['search-error'], e.message);
       return;
     }
+    leaveAgenda();
     await runSearch(query);
   });
+
+  /** The agenda a link opened: this GP's free slots over the next days, soonest first. */
+  async function openAgenda() {
+    const from = now();
+    await runSearch({ practitionerId: agenda.practitionerId, from: from.toISO(), to: from.plus({ days: AGENDA_DAYS }).toISO(), limit: 50 });
+    container.scrollIntoView({ block: 'start' });
+  }
+
+  /** Back to searching by place: the link's agenda, and its origin, are left. */
+  function leaveAgenda() {
+    if (!agenda) return;
+    agenda = null;
+    k.title.textContent = 'Rechercher un créneau dans les 24 heures';
+    if (location.pathname.startsWith('/agenda/')) history.replaceState(null, '', '/');
+  }
 
   async function searchQuery() {
     const place = await resolvePlace(k.place, k.places);
@@ -90,7 +112,11 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
       const { results } = await api('/slots/search', { query });
       if (!fresh()) return;
       const count = results.length === 0 ? 'Aucun créneau libre' : results.length === 1 ? '1 créneau libre' : `${results.length} créneaux libres`;
-      showResults(results, `${count} dans les 24 heures, les plus proches et les plus tôt d’abord.`);
+      if (query.practitionerId) {
+        const who = results[0] ? doctor(results[0].practitioner) : 'ce médecin';
+        k.title.textContent = results[0] ? `Agenda du ${who}${agenda?.origin === 'sas' ? ' (lien du SAS)' : ''}` : 'Agenda du médecin';
+        showResults(results, `${results[0] ? `Agenda du ${who}` : 'Agenda de ce médecin'} : ${count.toLowerCase()} dans les ${AGENDA_DAYS} prochains jours, les plus tôt d’abord.`);
+      } else showResults(results, `${count} dans les 24 heures, les plus proches et les plus tôt d’abord.`);
       k['results-status'].textContent = `${count}.`;
     } catch (e) {
       if (fresh()) say(k['search-error'], e.message);
@@ -151,7 +177,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     const grantedMs = Date.parse(answer.body.expiresAt) - answer.serverTime;
     held = { result, token: answer.body.holdToken, endsAt: performance.now() + grantedMs, key: uuid(), warned: false };
     for (const tr of k.results.querySelectorAll('tr[data-slot]')) tr.classList.toggle('selected', tr.dataset.slot === result.slot.id);
-    k.held.textContent = `${when(result.slot.start)} avec ${doctor(result.practitioner)}, ${result.practice.name} (${km(result.distanceKm)}).`;
+    k.held.textContent = `${when(result.slot.start)} avec ${doctor(result.practitioner)}, ${result.practice.name}${result.distanceKm === null ? '' : ` (${km(result.distanceKm)})`}.`;
     k.hold.hidden = false;
     k.book.disabled = false;
     tick();
@@ -275,7 +301,8 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     try {
       const booking = await api('/bookings', {
         method: 'POST',
-        body: { slotId: held.result.slot.id, holdToken: held.token, ...body },
+        // From the SAS's link: the booking says so, and is reported to the SAS.
+        body: { slotId: held.result.slot.id, holdToken: held.token, ...body, ...(agenda?.origin ? { origin: agenda.origin } : {}) },
         headers: { 'Idempotency-Key': held.key },
       });
       release();
@@ -375,6 +402,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
   }
 
   k.again.addEventListener('click', () => {
+    leaveAgenda();
     clearPatient();
     k['patient-card'].hidden = true;
     k.search.reset();
@@ -382,6 +410,7 @@ export function mountFinder(container, { prefix, practice, onChange = () => {} }
     k.place.focus();
   });
 
+  if (agenda) openAgenda();
   return { stop: () => clearInterval(ticking), k };
 }
 

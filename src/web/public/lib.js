@@ -244,7 +244,8 @@ export function day(iso) {
 }
 
 export const when = (iso) => `${day(iso)} à ${time(iso)}`;
-export const km = (n) => `${Number(n).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} km`;
+/** A distance; none when no place was searched (an agenda opened by its link). */
+export const km = (n) => (n === null || n === undefined ? '—' : `${Number(n).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} km`);
 
 /** +33237451234 → 02 37 45 12 34; other countries stay international. */
 export function phone(e164) {

@@ -7,7 +7,7 @@ import { mountRequests } from './lists.js';
 const REFRESH_MS = 30_000;
 const PLACE = 'snp.regulator.place';
 
-export function mountRegulator() {
+export function mountRegulator(user, { agenda } = {}) {
   communeAutocomplete($('availability-place'), $('availability-places'));
   let query = null;
   let timer;
@@ -96,6 +96,7 @@ export function mountRegulator() {
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && show());
 
   const requests = mountRequests($('regulator-requests'));
-  const finder = mountFinder($('regulator-finder'), { prefix: 'reg', onChange: () => Promise.all([show(), requests.refresh()]) });
+  // Opened by a slot's link on the SAS platform: that GP's agenda, ready to hold and book.
+  const finder = mountFinder($('regulator-finder'), { prefix: 'reg', agenda, onChange: () => Promise.all([show(), requests.refresh()]) });
   return { stop: () => { clearInterval(timer); finder.stop(); } };
 }
