@@ -3,6 +3,8 @@
  * territory (3,000 practices, 30,000 practitioners, 300,000 slots over 7 days) in database snp_bench.
  *
  *   search         p50/p95 of GET /slots/search through HTTP vs the same SQL (SEARCH_SQL) run directly
+ *   fhir           p50/p95 of the SAS's GET /fhir/Slot (25 RPPS, 48 h, the four includes) through HTTP vs
+ *                  the same statement (FHIR_SLOT_SEARCH_SQL) run directly
  *   availability   p50/p95 of GET /availability through HTTP vs the same prepared statement run directly
  *   web            « Chercher » → rows on the secretary's page in Chromium vs the same search fetched raw by the page
  *   booking        POST /bookings/s with 64 concurrent clients vs pgbench -N TPS (64 clients) on the same
@@ -17,10 +19,12 @@
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
-import { createServer } from 'net';
+import { createServer as createHttpServer } from 'http';
+import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
+import { FHIR_SLOT_SEARCH_SQL, FHIR_SLOT_SEARCH_STATEMENT, fhirSlotSearchParams } from '../src/fhir/fhir.service';
 import { MATCHING_QUEUE } from '../src/matching/matching.queue';
 import { NOTIFICATIONS_QUEUE } from '../src/notifications/notifications.queue';
 import { tmpdir } from 'os';
@@ -58,6 +62,9 @@ const MATCHING_SECONDS = Number(process.env.BENCH_MATCHING_SECONDS ?? 10);
 const MATCHING_CONCURRENCY = Number(process.env.MATCHING_CONCURRENCY ?? 8);
 const MATCHING_BASELINE_CLIENTS = 32;
 const AVAILABILITY_REQUESTS = Number(process.env.BENCH_AVAILABILITY_REQUESTS ?? 500);
+/** The SAS's searches: how many, and how many practitioners each asks for (the SAS sends 1 to 25). */
+const FHIR_SEARCHES = Number(process.env.BENCH_FHIR_SEARCHES ?? 500);
+const FHIR_RPPS_PER_SEARCH = 25;
 const WEB_SEARCHES = Number(process.env.BENCH_WEB_SEARCHES ?? 300);
 const NOTIFY_MESSAGES = Number(process.env.BENCH_NOTIFY_MESSAGES ?? 5000);
 const NOTIFY_CONCURRENCY = Number(process.env.NOTIFY_CONCURRENCY ?? 32);
@@ -306,7 +313,7 @@ class Pgbench {
 }
 
 /** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,availability,web,booking,matching,notifications,security').split(',').map((x) => x.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,fhir,availability,web,booking,matching,notifications,security').split(',').map((x) => x.trim()));
 
 /**
  * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
@@ -404,6 +411,91 @@ async function searchPhase(http: HttpClient, pool: Pool, token: string, viewer: 
   log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
 
   return { search, searchRatioP95 };
+}
+
+/**
+ * The SAS platform's search (INT_R04) as it sends it: 25 RPPS of the territory, the next 48 h,
+ * status=free and the four includes, with the SAS's API key; one at a time, alternating with the
+ * same prepared statement run raw (what the façade adds: HTTP, authentication, the Bundle).
+ */
+async function fhirPhase(http: HttpClient, pool: Pool, admin: string) {
+  log(`\n## FHIR: the SAS's GET /fhir/Slot (${FHIR_RPPS_PER_SEARCH} RPPS, next 48 h, four _include), one request at a time`);
+  const key = (await http.request('POST', '/api/v1/api-keys', { authorization: `Bearer ${admin}` }, { name: 'Plateforme SAS (banc)', role: 'regulator' })).body.key as string;
+  const rpps: string[] = (await pool.query(`SELECT rpps FROM practitioner ORDER BY md5(id::text)`)).rows.map((r) => r.rpps);
+  const rnd = prng(13);
+  const searches = Array.from({ length: FHIR_SEARCHES }, () => Array.from({ length: FHIR_RPPS_PER_SEARCH }, () => rpps[Math.floor(rnd() * rpps.length)]));
+  const headers = { 'x-api-key': key, accept: 'application/fhir+json' };
+  const INCLUDES = '&_include=Slot:schedule&_include:iterate=Schedule:actor&_include=Slot:service-type-reference&_include:iterate=HealthcareService:organization';
+  const windowOf = () => {
+    const from = new Date();
+    return { from, to: new Date(from.getTime() + 48 * 3600_000) };
+  };
+  const viaHttp = (ids: string[]) => {
+    const { from, to } = windowOf();
+    const actors = ids.map((r) => `urn:oid:1.2.250.1.71.4.2.1|8${r}`).join(',');
+    return http.request('GET', `/fhir/Slot?schedule.actor:Practitioner.identifier=${encodeURIComponent(actors)}&start=ge${encodeURIComponent(from.toISOString())}&start=le${encodeURIComponent(to.toISOString())}&status=free${INCLUDES}`, headers);
+  };
+  const viaSql = (ids: string[]) => {
+    const { from, to } = windowOf();
+    // le is inclusive: the façade's exclusive end is one millisecond later.
+    return pool.query({ name: FHIR_SLOT_SEARCH_STATEMENT, text: FHIR_SLOT_SEARCH_SQL, values: fhirSlotSearchParams({ rpps: ids, from, to: new Date(to.getTime() + 1) }) });
+  };
+  const a = await viaHttp(searches[0]);
+  const b = await viaSql(searches[0]);
+  if (a.status !== 200 || a.body.total !== b.rowCount) throw new Error(`fhir: HTTP ${a.status} gave ${a.body?.total} slots, SQL ${b.rowCount}`);
+  // The floor of any HTTP answer this big: the same bytes served by a bare node:http server (no
+  // framework, no database) and read by the same client. Each search's own answer is served.
+  let bytes = Buffer.from(JSON.stringify(a.body));
+  const bare = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/fhir+json', 'content-length': bytes.length });
+    res.end(bytes);
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareClient = new HttpClient(new URL(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`), 1);
+  const viaBare = () => bareClient.request('GET', '/', {});
+  const httpMs: number[] = [];
+  const sqlMs: number[] = [];
+  const bareMs: number[] = [];
+  const floorMs: number[] = [];
+  let slots = 0;
+  let entries = 0;
+  let size = 0;
+  try {
+    for (const [i, ids] of searches.entries()) {
+      let t = process.hrtime.bigint();
+      const r = await viaHttp(ids);
+      const tHttp = elapsedMs(t);
+      if (r.status !== 200) throw new Error(`fhir: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      bytes = Buffer.from(JSON.stringify(r.body));
+      t = process.hrtime.bigint();
+      await viaSql(ids);
+      const tSql = elapsedMs(t);
+      t = process.hrtime.bigint();
+      await viaBare();
+      const tBare = elapsedMs(t);
+      // The first 100 warm up (JIT, the pool's prepared statement), not counted.
+      if (i < 100) continue;
+      httpMs.push(tHttp);
+      sqlMs.push(tSql);
+      bareMs.push(tBare);
+      floorMs.push(tSql + tBare);
+      slots += r.body.total;
+      entries += r.body.entry?.length ?? 0;
+      size += bytes.length;
+    }
+  } finally {
+    await bareClient.close();
+    bare.close();
+  }
+  const n = httpMs.length;
+  const [h, q, transfer, floor] = [httpMs, sqlMs, bareMs, floorMs].map(summarize);
+  log(`searches: ${n} (after 100 not counted), mean free slots per answer: ${(slots / n).toFixed(1)}, mean entries (with includes): ${(entries / n).toFixed(1)}, mean answer ${(size / n / 1024).toFixed(0)} KiB`);
+  const ratioP95 = logVersus(h, q, ['HTTP', 'SQL']);
+  log(`target p95 ≤ 50 ms: ${verdict(h.p95 <= 50)}; target p95 ≤ 1.5× SQL: ${verdict(ratioP95 <= 1.5)}`);
+  log(`the same bytes from a bare node:http server (no framework, no database): p50 ${ms(transfer.p50)}, p95 ${ms(transfer.p95)}`);
+  const floorRatioP95 = logVersus(h, floor, ['HTTP', 'floor'], ' (floor = SQL + bare transfer of the same answer, per request)');
+  log(`proposed target p95 ≤ 1.5× the floor: ${verdict(floorRatioP95 <= 1.5)}`);
+  return { fhir: { http: h, sql: q, transfer, floor, ratioP95, floorRatioP95, meanSlots: slots / n, meanEntries: entries / n, meanBytes: size / n } };
 }
 
 /** Booking throughput vs pgbench -N, then the database's consistency. */
@@ -553,6 +645,7 @@ async function main() {
     const [firstPractice] = (await pool.query(`SELECT id, community_id FROM practice WHERE id = $1`, [practiceIds[0]])).rows;
     const secretaryView = viewerOf({ role: 'secretary', practiceId: firstPractice.id, communityId: firstPractice.community_id });
     if (PHASES.has('search')) Object.assign(phases, await searchPhase(http, pool, secretaries[0], secretaryView, territory.centres));
+    if (PHASES.has('fhir')) Object.assign(phases, await fhirPhase(http, pool, admin));
     if (PHASES.has('availability')) {
       const regulator = await account(http, admin, { email: 'regulation@bench.snp.local', role: 'regulator' });
       Object.assign(phases, await availabilityPhase(http, pool, regulator, territory.centres));

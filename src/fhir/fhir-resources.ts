@@ -50,8 +50,27 @@ export interface CommunityRow {
 
 const ZONE = 'Europe/Paris';
 
-/** `2026-11-30T16:40:00.000+01:00`: Paris time, milliseconds, a numeric offset (never `Z`), as the SAS requires. */
-export const parisInstant = (d: Date): string => DateTime.fromJSDate(d, { zone: ZONE }).toISO({ suppressMilliseconds: false, includeOffset: true })!;
+/** Paris's offset by UTC hour (`+01:00`, in minutes too), as luxon gives it: it only ever changes on the hour. */
+const parisOffsets = new Map<number, { minutes: number; text: string }>();
+
+/**
+ * `2026-11-30T16:40:00.000+01:00`: Paris time, milliseconds, a numeric offset (never `Z`), as the
+ * SAS requires. The offset is luxon's, asked once per UTC hour (a search answers up to hundreds of
+ * instants: luxon's zone formatting per instant was a tenth of the answer's cost, bench/README.md);
+ * the local wall time is the instant shifted by it.
+ */
+export function parisInstant(d: Date): string {
+  const ms = d.getTime();
+  const hour = Math.floor(ms / 3_600_000);
+  let offset = parisOffsets.get(hour);
+  if (!offset) {
+    if (parisOffsets.size >= 10_000) parisOffsets.clear();
+    const at = DateTime.fromMillis(hour * 3_600_000, { zone: ZONE });
+    offset = { minutes: at.offset, text: at.toFormat('ZZ') };
+    parisOffsets.set(hour, offset);
+  }
+  return `${new Date(ms + offset.minutes * 60_000).toISOString().slice(0, 23)}${offset.text}`;
+}
 
 /** Our slot status → Slot.status: what the SAS is shown of a slot that is no longer free (reads only; the search answers free ones). */
 const SLOT_STATUS: Record<string, Slot['status']> = { free: 'free', held: 'busy-tentative', booked: 'busy', cancelled: 'entered-in-error' };
@@ -59,9 +78,10 @@ const SLOT_STATUS: Record<string, Slot['status']> = { free: 'free', held: 'busy-
 /** The URL of a GP's agenda in our web page: where the SAS's link (Slot.comment, plus `origin=sas`) lands. */
 export const agendaUrl = (publicBase: string, practitionerId: string): string => `${publicBase}/agenda/${practitionerId}`;
 
+/** Built without empty elements (no prune walk: a search answers up to hundreds of them). */
 export function toFhirSlot(s: SlotRow, p: PractitionerRow, publicBase: string): Slot {
   const free = s.status === 'free';
-  return prune({
+  return {
     resourceType: 'Slot',
     id: s.id,
     meta: {
@@ -75,14 +95,14 @@ export function toFhirSlot(s: SlotRow, p: PractitionerRow, publicBase: string): 
         coding: [{ system: TRE_R66, code: CPTS_CATEGORY }],
       },
     ],
-    specialty: p.specialty ? [{ coding: [{ system: TRE_R38, code: p.specialty }] }] : undefined,
+    ...(p.specialty ? { specialty: [{ coding: [{ system: TRE_R38, code: p.specialty }] }] } : {}),
     appointmentType: { coding: [{ system: V2_0276, code: 'ROUTINE' }] },
     schedule: { reference: `Schedule/${p.practitioner_id}` },
     status: SLOT_STATUS[s.status] ?? 'busy',
     start: parisInstant(s.starts_at),
     end: parisInstant(s.ends_at),
     comment: agendaUrl(publicBase, p.practitioner_id),
-  });
+  };
 }
 
 export function toFhirSchedule(p: PractitionerRow): Schedule {
@@ -186,6 +206,7 @@ export interface SearchsetEntry {
  * A searchset Bundle: every match (no paging: the SAS's bundle allows one link only), `total` the
  * matches, the self link echoing the query, absolute fullUrls, each resource once.
  */
+/** Entries come from the builders above, already without empty elements: the Bundle is not walked again. */
 export function searchset(base: string, selfUrl: string, entries: SearchsetEntry[], profile?: string): Bundle {
   const seen = new Set<string>();
   const entry: BundleEntry[] = [];
@@ -195,14 +216,14 @@ export function searchset(base: string, selfUrl: string, entries: SearchsetEntry
     seen.add(key);
     entry.push({ fullUrl: `${base}/${key}`, resource: e.resource, search: { mode: e.mode } });
   }
-  return prune({
+  return {
     resourceType: 'Bundle',
     ...(profile ? { meta: { profile: [profile] } } : {}),
     type: 'searchset',
     total: entries.filter((e) => e.mode === 'match').length,
     link: [{ relation: 'self', url: selfUrl }],
-    entry: entry.length ? entry : undefined,
-  });
+    ...(entry.length ? { entry } : {}),
+  };
 }
 
 /**

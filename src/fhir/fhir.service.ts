@@ -130,11 +130,20 @@ export class FhirService {
  */
 export function slotBundle(rows: Array<SlotRow & PractitionerRow & CommunityRow>, includes: SlotSearch['includes'], bases: Bases, selfUrl: string): Bundle {
   const entries: SearchsetEntry[] = rows.map((r) => ({ resource: toFhirSlot(r, r, bases.web), mode: 'match' }));
+  // Each practitioner's and each CPTS's resources built once, however many of their slots match.
+  const practitioners = new Set<string>();
+  const communities = new Set<string>();
   for (const r of rows) {
-    if (includes.schedule) entries.push({ resource: toFhirSchedule(r), mode: 'include' });
-    if (includes.actors) entries.push({ resource: toFhirPractitioner(r), mode: 'include' }, { resource: toFhirPractitionerRole(r), mode: 'include' });
-    if (includes.healthcareService) entries.push({ resource: toFhirHealthcareService(r), mode: 'include' });
-    if (includes.organization) entries.push({ resource: toFhirOrganization(r), mode: 'include' });
+    if (!practitioners.has(r.practitioner_id)) {
+      practitioners.add(r.practitioner_id);
+      if (includes.schedule) entries.push({ resource: toFhirSchedule(r), mode: 'include' });
+      if (includes.actors) entries.push({ resource: toFhirPractitioner(r), mode: 'include' }, { resource: toFhirPractitionerRole(r), mode: 'include' });
+    }
+    if (!communities.has(r.community_id)) {
+      communities.add(r.community_id);
+      if (includes.healthcareService) entries.push({ resource: toFhirHealthcareService(r), mode: 'include' });
+      if (includes.organization) entries.push({ resource: toFhirOrganization(r), mode: 'include' });
+    }
   }
   return searchset(bases.fhir, selfUrl, entries, PROFILES.bundle);
 }
