@@ -22,6 +22,7 @@ async function main() {
   const app = await createApp(config);
   await app.init();
   const accounts = await seed(app.get(DataSource), app.get(CommunesService), app.get(DirectoryService), app.get(AccountsService), app.get(SlotsService));
+  const sas = await sasKey(app.get(DataSource), app.get(AccountsService));
   await app.listen(config.PORT, config.HOST);
   const url = `http://localhost:${config.PORT}`;
   const lines = [
@@ -35,6 +36,10 @@ async function main() {
     '  Comptes de démonstration :',
     `    admin         ${config.ADMIN_EMAIL} / ${process.env.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : DEMO_ADMIN.password}`,
     ...accounts.map((a) => `    ${a.role.padEnd(13)} ${a.email} / ${DEMO_PASSWORD}`),
+    '',
+    '  Interface FHIR du SAS (docs/sas.md), avec la clé d’API de démonstration de la plateforme SAS :',
+    `    curl -s '${url}/fhir/Slot?schedule.actor:Practitioner.identifier=urn:oid:1.2.250.1.71.4.2.1|8${sas.rpps}&start=ge${sas.from}&start=le${sas.to}&status=free&_include=Slot:schedule' \\`,
+    `      -H 'X-Api-Key: ${sas.key}'`,
     '',
     '  Ctrl+C pour arrêter.',
     '',
@@ -82,6 +87,22 @@ async function seed(ds: DataSource, communes: CommunesService, directory: Direct
   // Templates already give slots from now to the coming week; re-running tops up, never duplicates.
   await slots.expandTemplates();
   return created;
+}
+
+/**
+ * A fresh API key of the SAS platform for this demo run (the previous run's is revoked: a key is
+ * shown once), and what a first FHIR search needs: a demo GP's RPPS and the next two days.
+ */
+async function sasKey(ds: DataSource, accounts: AccountsService) {
+  const name = 'Plateforme SAS (démonstration)';
+  const [admin] = await ds.query(`SELECT id FROM app_user WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
+  const seeder: Principal = { kind: 'user', id: admin.id, role: 'admin', practiceId: null, practitionerId: null, communityId: null };
+  for (const { id } of await ds.query(`SELECT id FROM api_key WHERE name = $1 AND revoked_at IS NULL`, [name])) await accounts.revokeApiKey(seeder, id);
+  const { key } = await accounts.createApiKey(seeder, { name, role: 'regulator' });
+  const [{ rpps }] = await ds.query(`SELECT pr.rpps FROM practitioner pr JOIN practice p ON p.id = pr.practice_id JOIN community c ON c.id = p.community_id WHERE c.name = $1 ORDER BY pr.last_name LIMIT 1`, [DEMO_COMMUNITY.name]);
+  const now = DateTime.now().setZone('Europe/Paris').startOf('minute');
+  const local = (d: DateTime) => d.toFormat("yyyy-MM-dd'T'HH:mm:ss");
+  return { key, rpps, from: local(now), to: local(now.plus({ days: 2 })) };
 }
 
 const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, '-');

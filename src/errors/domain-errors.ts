@@ -1,6 +1,6 @@
 /**
  * Named domain errors. Services throw these; DomainErrorFilter maps them to the
- * status and stable `error` code of API.md. Messages are in French: users read them.
+ * status and stable `error` code of the public contract (docs/openapi.json). Messages are in French: users read them.
  */
 export class DomainError extends Error {
   constructor(

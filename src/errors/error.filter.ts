@@ -40,7 +40,7 @@ const PG_INPUT_ERRORS: Record<string, [number, string, string]> = {
   '23505': [409, 'conflict', 'Cet élément existe déjà'],
 };
 
-/** The one place where errors become HTTP answers of the shape API.md fixes. */
+/** The one place where errors become HTTP answers of the contract's shape (README, « API »). */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');

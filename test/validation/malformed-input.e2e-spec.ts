@@ -5,7 +5,7 @@ import { Account, API, Harness, inMinutes, patient, PLACES, randomRpps } from '.
 /**
  * Whatever a client sends, the answer is a 4xx that says what to fix, never a 500: every endpoint,
  * fed wrong types, missing and unknown fields, huge strings, impossible dates and coordinates out
- * of range. Answers have the API.md error shape; 400s name the offending fields in `details`.
+ * of range. Answers have the contract's error shape; 400s name the offending fields in `details`.
  */
 
 type Who = 'admin' | 'secretary' | 'gp';
