@@ -20,6 +20,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
 import { FhirModule } from './fhir/fhir.module';
+import { ReportingModule } from './reporting/reporting.module';
 import { SasModule } from './sas/sas.module';
 
 
@@ -62,6 +63,7 @@ export class AppModule {
         HealthModule,
         PrivacyModule,
         FhirModule,
+        ReportingModule,
         MaintenanceModule.register(config.WORKERS_ENABLED),
         MatchingModule.register(config.WORKERS_ENABLED),
         NotificationsModule.register(config.WORKERS_ENABLED),

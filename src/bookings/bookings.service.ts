@@ -19,7 +19,7 @@ import { ageInMonths, patientAgeMonths } from './age';
 import { announceQueued } from '../notifications/notification-events';
 import { BOOKING_CANCELLED_SQL, bookingConfirmedRows, queuedJson } from '../notifications/notification-rows';
 import { BookingChannel } from './booking.entity';
-import { presentPatient } from './patient';
+import { presentPatient, referral } from './patient';
 import { CreateBookingDto, ListBookingsQuery } from './dto/bookings.dto';
 
 const ZONE = 'Europe/Paris';
@@ -59,8 +59,10 @@ export function bookSql(parts?: BookingStatementParts): string {
   ), b AS (
     INSERT INTO booking (slot_id, patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email,
        patient_commune_code, patient_has_referring_gp, reason, channel, booked_by_user_id, booked_by_api_key_id, booked_by_role,
-       booked_by_practice_id, idempotency_key, request_hash, origin)
-    SELECT taken.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $22 FROM taken
+       booked_by_practice_id, idempotency_key, request_hash, origin, patient_referring_gp_rpps,
+       community_id, practitioner_id, slot_starts_at)
+    SELECT taken.id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $22, $24,
+           (SELECT cp.community_id FROM practice cp WHERE cp.id = taken.practice_id), taken.practitioner_id, taken.starts_at FROM taken
     RETURNING *
   ), ev AS (
     INSERT INTO booking_event (booking_id, status, actor_user_id, actor_role) SELECT b.id, 'confirmed', $13, $15 FROM b
@@ -79,8 +81,8 @@ export function bookSql(parts?: BookingStatementParts): string {
 }
 
 const BOOK_SQL = bookSql();
-/** Parameters $1…$23 are the booking's; a caller's parts number theirs from here. */
-export const FIRST_EXTRA_BOOKING_PARAM = 24;
+/** Parameters $1…$24 are the booking's; a caller's parts number theirs from here. */
+export const FIRST_EXTRA_BOOKING_PARAM = 25;
 
 /** Where a slot is and what kind it is: the centre and filter of its alternatives. */
 interface SlotPlace {
@@ -102,18 +104,18 @@ export interface BookingRequest {
 
 /**
  * The statement's parameters: the booking's ($1–$19), the booker's audience and CPTS ($20, $21:
- * only a slot they may see is taken; their practice is $16), its origin ($22), and whether the SAS
- * appointment feed is on ($23).
+ * only a slot they may see is taken; their practice is $16), its origin ($22), whether the SAS
+ * appointment feed is on ($23), and the RPPS of the patient's médecin traitant ($24).
  */
 function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null, sasFeed: boolean): unknown[] {
   const viewer = viewerOf(principal);
   return [
     req.slotId, req.holdToken ?? null, ageMonths,
     req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
-    req.patient.communeCode ?? null, req.patient.hasReferringGp ?? null, req.reason ?? null, channel,
+    req.patient.communeCode ?? null, referral(req.patient).hasReferringGp ?? null, req.reason ?? null, channel,
     principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role, principal.practiceId,
     idempotencyKey, requestHash, principal.ip ?? null,
-    viewer.audience, viewer.communityId, req.origin ?? null, sasFeed,
+    viewer.audience, viewer.communityId, req.origin ?? null, sasFeed, referral(req.patient).referringGpRpps ?? null,
   ];
 }
 
@@ -168,7 +170,7 @@ export class BookingsService {
     }
     let place: SlotPlace | undefined;
     try {
-      const rows = await preparedQuery(this.dataSource, 'book_slot_v2', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.sasFeed));
+      const rows = await preparedQuery(this.dataSource, 'book_slot_v3', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.sasFeed));
       if (rows.length) {
         this.queued(rows[0]);
         return present(rows[0]);

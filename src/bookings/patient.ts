@@ -1,3 +1,4 @@
+import { ValidationFailedError } from '../errors/domain-errors';
 /**
  * The patient as answered, from a row with patient_* columns (booking, snp_request). Once
  * anonymised (erasure or retention), only what is not identity remains, and says so.
@@ -14,5 +15,19 @@ export function presentPatient(r: any) {
     email: r.patient_email ?? undefined,
     communeCode: r.patient_commune_code ?? undefined,
     hasReferringGp: r.patient_has_referring_gp ?? undefined,
+    referringGpRpps: r.patient_referring_gp_rpps ?? undefined,
   };
+}
+
+/**
+ * The patient's médecin traitant as given: an RPPS implies they have one; « no médecin traitant »
+ * with an RPPS contradicts itself (400, on the RPPS field).
+ */
+export function referral(p: { hasReferringGp?: boolean; referringGpRpps?: string }): { hasReferringGp?: boolean; referringGpRpps?: string } {
+  if (!p.referringGpRpps) return { hasReferringGp: p.hasReferringGp };
+  if (p.hasReferringGp === false) {
+    const message = 'referringGpRpps est donné alors que hasReferringGp vaut false : le patient a-t-il un médecin traitant ?';
+    throw new ValidationFailedError('Requête invalide', [{ field: 'patient.referringGpRpps', messages: [message] }]);
+  }
+  return { hasReferringGp: true, referringGpRpps: p.referringGpRpps };
 }

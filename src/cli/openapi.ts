@@ -1,11 +1,18 @@
 import 'reflect-metadata';
-import { writeFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { createApp } from '../app.factory';
 import { loadConfig } from '../config/app-config';
 
+/** The repository's root: the nearest folder above with a package.json (src/cli by ts-node, dist/src/cli built). */
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 /** Where the committed OpenAPI document lives, for integrators who read before running anything. */
-export const OPENAPI_FILE = join(__dirname, '..', '..', '..', 'docs', 'openapi.json');
+export const OPENAPI_FILE = join(repositoryRoot(), 'docs', 'openapi.json');
 
 /**
  * `npm run docs:openapi`: writes the API's OpenAPI document (the one `/docs-json` serves) to

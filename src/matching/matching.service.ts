@@ -81,7 +81,7 @@ export class MatchingService {
     const requestId: string = r.id;
     try {
       const booking = await this.bookings.bookWith(
-        'book_slot_for_request_v2',
+        'book_slot_for_request_v3',
         BOOK_FOR_REQUEST_SQL,
         [requestId],
         principalOfRequest(r),
@@ -90,6 +90,7 @@ export class MatchingService {
           patient: {
             firstName: r.patient_first_name, lastName: r.patient_last_name, birthDate: r.patient_birth_date, phone: r.patient_phone,
             email: r.patient_email ?? undefined, communeCode: r.patient_commune_code ?? undefined, hasReferringGp: r.patient_has_referring_gp ?? undefined,
+            referringGpRpps: r.patient_referring_gp_rpps ?? undefined,
           },
           reason: r.reason,
         },

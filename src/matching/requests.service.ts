@@ -1,3 +1,4 @@
+import { referral } from '../bookings/patient';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
@@ -51,22 +52,22 @@ export class RequestsService {
       throw new UnprocessableError('window_too_long', 'Une demande SNP se traite dans les 24 heures : notAfter au plus 24 h après maintenant (la coordination peut aller au-delà)');
     }
     const escalateAt = DateTime.max(now, notAfter.minus({ minutes: this.config.MATCHING_ESCALATION_MARGIN_MINUTES }));
-    const flags = priorityFlags({ hasReferringGp: dto.patient.hasReferringGp, chronicCondition: dto.chronicCondition, ageMonths });
+    const flags = priorityFlags({ hasReferringGp: referral(dto.patient).hasReferringGp, chronicCondition: dto.chronicCondition, ageMonths });
     try {
       const [row] = await this.dataSource.query(
         `WITH r AS (INSERT INTO snp_request (patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email, patient_commune_code,
            patient_has_referring_gp, chronic_condition, urgency, reason, location_commune_code, lat, lon, not_before, not_after, escalate_at,
            modalities, max_distance_km, created_by_user_id, created_by_api_key_id, created_by_role, created_by_practice_id, idempotency_key, request_hash,
-           created_by_community_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING *),
-         ${auditRowsCte('au', 'r', 'request', 26)}
+           created_by_community_id, patient_referring_gp_rpps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) RETURNING *),
+         ${auditRowsCte('au', 'r', 'request', 27)}
          SELECT * FROM r`,
         [
           dto.patient.firstName, dto.patient.lastName, dto.patient.birthDate, phone, dto.patient.email ?? null, dto.patient.communeCode ?? null,
-          dto.patient.hasReferringGp ?? null, dto.chronicCondition ?? false, urgency(flags), dto.reason ?? null, dto.location.communeCode ?? null,
+          referral(dto.patient).hasReferringGp ?? null, dto.chronicCondition ?? false, urgency(flags), dto.reason ?? null, dto.location.communeCode ?? null,
           place.lat, place.lon, notBefore.toJSDate(), notAfter.toJSDate(), escalateAt.toJSDate(), dto.modalities ?? ['in_person'],
           dto.maxDistanceKm ?? DEFAULT_MAX_DISTANCE_KM, principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null,
-          principal.role, principal.practiceId, idempotencyKey ?? null, requestHash, principal.communityId,
+          principal.role, principal.practiceId, idempotencyKey ?? null, requestHash, principal.communityId, referral(dto.patient).referringGpRpps ?? null,
           ...actorParams(principal), 'create',
         ],
       );

@@ -370,6 +370,18 @@ describe('tenant isolation: every route × every role × own / other practice / 
     { route: 'GET /sas-appointments', call: (c) => c.http('get', '/sas-appointments'), expect: only({ admin: 200 }) },
     { route: 'POST /sas-appointments/:id/retry', call: async (c, rel) => c.http('post', `/sas-appointments/${await failedSasChange(rel)}/retry`), expect: only({ admin: 200 }) },
 
+    // The coordination's figures: its own CPTS's only (another's is refused, not emptied).
+    ...(['/indicators', '/indicators/weekly', '/indicators/practitioners'] as const).map((path) => ({
+      route: `GET ${path}`,
+      call: (c: Caller, rel: Relation) => c.http('get', `${path}?from=2026-11-01&to=2026-11-30&communityId=${tenantOf(rel).communityId}`),
+      expect: only({ admin: 200, coordinator: [200, 200, 403] }),
+    })),
+    {
+      route: 'GET /practitioners/:id/snp-add-ons',
+      call: (c, rel) => c.http('get', `/practitioners/${tenantOf(rel).practitionerId}/snp-add-ons`),
+      expect: only({ admin: 200, coordinator: [200, 200, 404], gp: [200, 403, 403] }),
+    },
+
     // For whoever runs the service.
     { route: 'GET /metrics', call: (c) => c.http('get', '/metrics'), expect: only({ admin: 200 }) },
     { route: 'GET /audit-events', call: (c) => c.http('get', '/audit-events?limit=50'), expect: only({ admin: 200 }) },

@@ -17,7 +17,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       MIGRATIONS_RUN: false,
       REQUEST_LOGS: false,
       LOG_LEVEL: 'warn',
-      QUEUE_PREFIX: 'snp-test',
+      // TEST_QUEUE_PREFIX: a second test run beside this one (its own database too, TEST_DATABASE_URL).
+      QUEUE_PREFIX: process.env.TEST_QUEUE_PREFIX ?? 'snp-test',
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       LOGIN_RATE_LIMIT: 10000,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { IsCalendarDate, IsInseeCode, IsInstant, IsPhone, IsText } from '../../validation/decorators';
+import { IsCalendarDate, IsInseeCode, IsInstant, IsPhone, IsRpps, IsText } from '../../validation/decorators';
 
 export class PatientDto {
   @ApiProperty({ example: 'Léa' }) @IsText(100)
@@ -24,6 +24,10 @@ export class PatientDto {
 
   @ApiPropertyOptional({ description: 'le patient a-t-il un médecin traitant ?' }) @IsOptional() @IsBoolean({ message: 'hasReferringGp doit être true ou false' })
   hasReferringGp?: boolean;
+
+  @ApiPropertyOptional({ example: '10003456789', description: 'RPPS du médecin traitant du patient, s’il est connu (11 chiffres, clé de contrôle) : la majoration SNP n’est pas due à son propre médecin traitant' })
+  @IsOptional() @IsRpps({ message: 'referringGpRpps doit être un numéro RPPS de 11 chiffres avec sa clé de contrôle' })
+  referringGpRpps?: string;
 }
 
 export class CreateBookingDto {
