@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/roles';
 import { IdempotencyKey, UuidParam } from '../validation/decorators';
-import { BookingsService } from './bookings.service';
+import { BookingsService, REPEATED } from './bookings.service';
 import { CancelBookingDto, CreateBookingDto, ListBookingsQuery, OutcomeDto } from './dto/bookings.dto';
 
 @ApiTags('bookings')
@@ -17,8 +18,11 @@ export class BookingsController {
   @Post()
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'même clé + même corps → même réponse' })
   @ApiOperation({ summary: 'Réserver un créneau pour un patient (409 slot_unavailable + alternatives si déjà pris)' })
-  book(@CurrentPrincipal() p: Principal, @Body() dto: CreateBookingDto, @IdempotencyKey() key?: string) {
-    return this.bookings.book(p, dto, key);
+  async book(@CurrentPrincipal() p: Principal, @Body() dto: CreateBookingDto, @Res({ passthrough: true }) reply: FastifyReply, @IdempotencyKey() key?: string) {
+    const booking = await this.bookings.book(p, dto, key);
+    // A retry without key of a booking already made: that booking, 200.
+    if ((booking as Record<symbol, unknown>)[REPEATED]) reply.status(200);
+    return booking;
   }
 
   @Get()

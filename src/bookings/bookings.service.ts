@@ -1,3 +1,4 @@
+import { communityPhoneRegion } from '../directory/phone-region';
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
@@ -23,6 +24,9 @@ import { presentPatient, referral } from './patient';
 import { CreateBookingDto, ListBookingsQuery } from './dto/bookings.dto';
 
 const ZONE = 'Europe/Paris';
+
+/** Marks the answer to a repeated booking (the first booking again): answered 200, not 201. */
+export const REPEATED = Symbol('repeated booking');
 
 /** Columns of a booking with its slot, practitioner and practice, for answers and access checks. */
 const BOOKING_VIEW_SQL = `
@@ -160,7 +164,7 @@ export class BookingsService {
     if (req.origin === 'sas' && principal.role !== 'regulator') {
       throw new ForbiddenError('origin « sas » : seule la régulation vient du SAS pour réserver');
     }
-    const phone = toE164(req.patient.phone)!;
+    const phone = toE164(req.patient.phone, await communityPhoneRegion(this.dataSource, principal.communityId))!;
     const ageMonths = patientAgeMonths(req.patient.birthDate);
     const requestHash = idempotencyKey ? sha256(JSON.stringify([req.slotId, req.holdToken ?? null, req.patient, req.reason ?? null, req.origin ?? null])) : null;
 
@@ -173,7 +177,13 @@ export class BookingsService {
       const rows = await preparedQuery(this.dataSource, 'book_slot_v3', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.sasFeed));
       if (rows.length) {
         this.queued(rows[0]);
-        return present(rows[0]);
+        const warnings = await this.alreadyBooked(principal, rows[0]);
+        return { ...present(rows[0]), ...(warnings.length ? { warnings } : {}) };
+      }
+      // The same booking sent again without a key (its answer was lost): the first one, not a 409.
+      if (!idempotencyKey) {
+        const repeat = await this.repeatOf(principal, req, phone);
+        if (repeat) return repeat;
       }
       place = await this.diagnose(principal, req.slotId, ageMonths);
       throw new SlotUnavailableError();
@@ -238,6 +248,41 @@ export class BookingsService {
     // The first answer again, with its patient: a read like any other.
     await this.audit.record(principal, 'read', 'booking', rows[0].id);
     return this.view(rows[0].id);
+  }
+
+  /**
+   * A booking this account made in the last 10 minutes of this slot for this patient (names, birth
+   * date, phone): what a retry without Idempotency-Key whose first answer was lost asks for. Its
+   * view, marked REPEATED (answered 200), and its reading audited; null otherwise.
+   */
+  private async repeatOf(principal: Principal, req: BookingRequest, phone: string) {
+    const [row] = await this.dataSource.query(
+      `SELECT id FROM booking
+        WHERE slot_id = $1 AND status <> 'cancelled' AND coalesce(booked_by_user_id, booked_by_api_key_id) = $2
+          AND lower(patient_last_name) = lower($3) AND lower(patient_first_name) = lower($4) AND patient_birth_date = $5::date AND patient_phone = $6
+          AND created_at > now() - interval '10 minutes'`,
+      [req.slotId, principal.id, req.patient.lastName.trim(), req.patient.firstName.trim(), req.patient.birthDate, phone],
+    );
+    if (!row) return null;
+    await this.audit.record(principal, 'read', 'booking', row.id);
+    return Object.assign(await this.view(row.id), { [REPEATED]: true });
+  }
+
+  /**
+   * The patient's other live bookings (same phone and birth date) starting within 24 h of this one,
+   * among those the caller may see: `patient_already_booked` warnings, shown before the
+   * confirmation is read out (a patient booked twice takes two GPs' slots).
+   */
+  private async alreadyBooked(principal: Principal, b: { id: string; patient_phone: string; patient_birth_date: string; starts_at: Date }) {
+    const scope = bookingScope(principal, 5);
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT b.id FROM booking b JOIN slot s ON s.id = b.slot_id JOIN practice p ON p.id = s.practice_id
+        WHERE b.patient_phone = $1 AND b.patient_birth_date = $2::date AND b.status = 'confirmed' AND b.id <> $3
+          AND b.slot_starts_at > $4::timestamptz - interval '24 hours' AND b.slot_starts_at < $4::timestamptz + interval '24 hours' AND ${scope.sql}
+        ORDER BY b.slot_starts_at LIMIT 5`,
+      [b.patient_phone, b.patient_birth_date, b.id, b.starts_at, ...scope.params],
+    );
+    return rows.map((r) => ({ code: 'patient_already_booked' as const, bookingId: r.id }));
   }
 
   /** The next best slots around the practice of the slot that could not be booked. */

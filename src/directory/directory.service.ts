@@ -1,3 +1,4 @@
+import { communityPhoneRegion } from './phone-region';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -77,7 +78,7 @@ export class DirectoryService {
         postcode: parts.postcode,
         city: parts.city,
         communeCode: dto.communeCode,
-        phone: toE164(dto.phone)!,
+        phone: toE164(dto.phone, await communityPhoneRegion(this.dataSource, dto.communityId))!,
         lat: location.lat,
         lon: location.lon,
       }),

@@ -1,3 +1,4 @@
+import { communityPhoneRegion } from '../directory/phone-region';
 import { referral } from '../bookings/patient';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
@@ -40,7 +41,7 @@ export class RequestsService {
       const replay = await this.replay(principal, idempotencyKey, requestHash!);
       if (replay) return replay;
     }
-    const phone = toE164(dto.patient.phone)!;
+    const phone = toE164(dto.patient.phone, await communityPhoneRegion(this.dataSource, principal.communityId))!;
     const ageMonths = patientAgeMonths(dto.patient.birthDate);
     const place = await this.placeOf(dto);
     const now = DateTime.utc();

@@ -320,3 +320,12 @@ describe('a patient whose identity was erased', () => {
     }
   });
 });
+
+describe('practice phones in messages', () => {
+  it('writes overseas numbers of the French plan the way they are dialled there', () => {
+    const reunion = booking({ practice: { name: 'Cabinet du Barachois', address: '1 rue de Paris, 97400 Saint-Denis', phone: '+262262411234' } });
+    expect(renderBooking('booking_confirmed_patient', reunion, 'sms').text).toContain('02 62 41 12 34');
+    const tahiti = booking({ practice: { name: 'Cabinet de Papeete', address: '1 rue du Général de Gaulle, 98714 Papeete', phone: '+68940411234' } });
+    expect(renderBooking('booking_confirmed_patient', tahiti, 'sms').text).toContain('+68940411234');
+  });
+});

@@ -61,10 +61,13 @@ const when = (d: Date) => {
   return `${WEEKDAYS[t.weekday - 1]} ${pad(t.day)}/${pad(t.month)} à ${hhmm(t)}`;
 };
 
-/** French numbers the way they are dialled in France (02 37 00 00 00); any other stays E.164. */
+/**
+ * Numbers of the French plan the way they are dialled there (02 37 00 00 00; overseas too: 06 92 12
+ * 34 56 for +262 692 12 34 56); any other stays E.164.
+ */
 function displayPhone(e164?: string | null): string {
   if (!e164) return '';
-  const m = /^\+33(\d{9})$/.exec(e164.replace(/\s/g, ''));
+  const m = /^\+(?:33|262|590|594|596)(\d{9})$/.exec(e164.replace(/\s/g, ''));
   return m ? `0${m[1]}`.replace(/(\d\d)(?=\d)/g, '$1 ') : e164.trim();
 }
 

@@ -1,3 +1,4 @@
+import { communityPhoneRegion } from '../directory/phone-region';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { actorParams } from '../auth/audit.service';
@@ -36,7 +37,7 @@ export class PatientsService {
 
   /** The ids of the patient's bookings and requests in the caller's scope. */
   private async find(principal: Principal, phone: string, birthDate: string): Promise<{ bookingIds: string[]; requestIds: string[] }> {
-    const e164 = toE164(phone);
+    const e164 = toE164(phone, await communityPhoneRegion(this.dataSource, principal.communityId));
     const bScope = bookingScope(principal, 3);
     const rScope = requestScope(principal, 3);
     const [row] = await this.dataSource.query(
