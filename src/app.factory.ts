@@ -13,6 +13,7 @@ import { runMigrations } from './database/migrate';
 import { CommunesService } from './directory/communes.service';
 import { ErrorFilter } from './errors/error.filter';
 import { requestIdFor } from './logging/request-id';
+import { LABELS } from './reporting/indicators';
 import { buildValidationPipe } from './validation/validation.pipe';
 import { guardJsonBodies } from './validation/json-body';
 import { registerSecurityHeaders } from './security/security-headers';
@@ -59,6 +60,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'docs-json' });
 
   await app.register(fastifyStatic, { root: join(__dirname, 'web', 'public'), prefix: '/', decorateReply: false, index: ['index.html'] });
+  // The indicators' French labels, for the dashboard: the server's one list, as an ES module.
+  const labels = `export const LABELS = ${JSON.stringify(LABELS)};\n`;
+  app.getHttpAdapter().getInstance().get('/indicator-labels.js', (_req, reply) => {
+    reply.type('text/javascript; charset=utf-8').send(labels);
+  });
   // A GP's agenda opened by its link (each Slot's `comment` for the SAS platform): the same page, which reads the path.
   const page = readFileSync(join(__dirname, 'web', 'public', 'index.html'));
   app.getHttpAdapter().getInstance().get('/agenda/:practitionerId', (_req, reply) => {
@@ -66,6 +72,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
   // The page computes Paris times with the same luxon as the server, served from node_modules (no CDN).
   await app.register(fastifyStatic, { root: join(dirname(require.resolve('luxon')), '..', 'es6'), prefix: '/vendor/luxon/', decorateReply: false, allowedPath: (p) => p === '/luxon.mjs' });
+  // The coordination's charts: Chart.js's one-file build (it sets globalThis.Chart when the page imports it), nothing else of the package.
+  await app.register(fastifyStatic, { root: dirname(require.resolve('chart.js')), prefix: '/vendor/chart.js/', decorateReply: false, allowedPath: (p) => p === '/chart.umd.min.js' });
   await app.get(CommunesService).ensureOfficialList();
   return app;
 }

@@ -358,12 +358,14 @@ export class BookingsService {
         if (row.status === 'cancelled') return;
         throw new ConflictError('booking_closed', 'Ce rendez-vous a déjà eu lieu (honoré ou non honoré) : il ne peut plus être annulé');
       }
+      // The slot is no longer booked, started or not (a started slot is never bookable: the figures
+      // then count it unused); one still ahead is offered again.
       const freed = await updateReturning(
         em,
-        `UPDATE slot SET status = 'free', updated_at = now() WHERE id = $1 AND status = 'booked' AND starts_at > now() RETURNING id`,
+        `UPDATE slot SET status = 'free', updated_at = now() WHERE id = $1 AND status = 'booked' RETURNING id, starts_at > now() AS ahead`,
         [done[0].slot_id],
       );
-      freedSlotIds.push(...freed.map((r) => r.id));
+      freedSlotIds.push(...freed.filter((r) => r.ahead).map((r) => r.id));
       await this.recordStatus(em, id, 'cancelled', principal);
       await this.audit.record(principal, 'cancel', 'booking', id, em);
       [told] = await em.query(BOOKING_CANCELLED_SQL, [id, principal.id]);

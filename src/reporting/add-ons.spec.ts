@@ -11,6 +11,7 @@ const row = (over: Partial<AddOnRow> = {}, i = 0): AddOnRow => ({
   status: 'attended',
   patient_referring_gp_rpps: null,
   request_filed_by: null,
+  request_created_at: null,
   ...over,
 });
 
@@ -21,6 +22,10 @@ describe('the SNP add-on rule', () => {
     expect(addOnReason(row({ channel: 'secretary' }))).toBe('not_regulated');
     expect(addOnReason(row({ channel: 'matching', request_filed_by: 'secretary' }))).toBe('not_regulated');
     expect(addOnReason(row({ channel: 'matching', request_filed_by: 'regulator' }))).toBeNull();
+    // For the engine's booking, the 48 h run from the request's filing (the referral), not from the booking.
+    const filed = new Date('2026-11-21T08:00:00Z');
+    expect(addOnReason(row({ channel: 'matching', request_filed_by: 'regulator', request_created_at: filed, slot_starts_at: new Date('2026-11-23T08:00:00Z') }))).toBeNull();
+    expect(addOnReason(row({ channel: 'matching', request_filed_by: 'regulator', request_created_at: filed, slot_starts_at: new Date('2026-11-23T08:00:01Z') }))).toBe('beyond_48h');
     expect(addOnReason(row({ status: 'no_show' }))).toBe('not_attended');
     expect(addOnReason(row({ status: 'confirmed' }))).toBe('not_attended');
     expect(addOnReason(row({ slot_starts_at: new Date('2026-11-25T08:00:00Z') }))).toBeNull();

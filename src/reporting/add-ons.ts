@@ -4,7 +4,8 @@
  * it, at most 20 times a week. Our reading of it on our rows,
  * for one GP's ISO week (slot start, Paris time): a booking is eligible when the regulation made it
  * (channel `regulation`, or `matching` for a request a regulator filed), its outcome is `attended`,
- * its slot started at most 48 h after it was made, and the patient's médecin traitant is not this GP.
+ * its slot started at most 48 h after the referral (the booking, or the filing of the request the
+ * engine booked), and the patient's médecin traitant is not this GP.
  */
 export const ADD_ON_WEEKLY_LIMIT = 20;
 export const ADD_ON_DELAY_HOURS = 48;
@@ -21,6 +22,8 @@ export interface AddOnRow {
   status: string;
   patient_referring_gp_rpps: string | null;
   request_filed_by: string | null;
+  /** When the regulator filed the request the engine booked (the referral), if any. */
+  request_created_at: Date | null;
 }
 
 /** Why a booking is not eligible, the first reason that applies in this order; null when it is. */
@@ -29,7 +32,9 @@ export function addOnReason(b: AddOnRow): AddOnReason | null {
   const regulated = b.channel === 'regulation' || (b.channel === 'matching' && b.request_filed_by === 'regulator');
   if (!regulated) return 'not_regulated';
   if (b.status !== 'attended') return 'not_attended';
-  if (b.slot_starts_at.getTime() - b.created_at.getTime() > ADD_ON_DELAY_HOURS * 3_600_000) return 'beyond_48h';
+  // From the referral: the booking, or the filing of the request the engine booked.
+  const referredAt = b.request_created_at ?? b.created_at;
+  if (b.slot_starts_at.getTime() - referredAt.getTime() > ADD_ON_DELAY_HOURS * 3_600_000) return 'beyond_48h';
   if (b.patient_referring_gp_rpps !== null && b.patient_referring_gp_rpps.trim() === b.gp_rpps.trim()) return 'own_patient';
   return null;
 }
@@ -65,7 +70,7 @@ export function addOnCounter(practitionerId: string, week: string, rows: AddOnRo
  */
 export const ADD_ON_ROWS_SQL = `
   SELECT b.id, b.practitioner_id, pr.rpps AS gp_rpps, b.slot_starts_at, b.created_at, b.channel, b.status, b.patient_referring_gp_rpps,
-         r.created_by_role AS request_filed_by
+         r.created_by_role AS request_filed_by, r.created_at AS request_created_at
     FROM booking b JOIN practitioner pr ON pr.id = b.practitioner_id
     LEFT JOIN snp_request r ON r.booking_id = b.id
    WHERE b.practitioner_id = ANY ($1::uuid[]) AND b.slot_starts_at >= $2 AND b.slot_starts_at < $3

@@ -150,8 +150,8 @@ export const LABELS: Array<[string, string]> = [
   ['slots.booked', 'Créneaux réservés'],
   ['slots.unused', 'Créneaux passés sans patient'],
   ['slots.fillRate', 'Taux de remplissage des créneaux'],
-  ['practitioners.members', 'Médecins membres de la CPTS'],
-  ['practitioners.publishing', 'Médecins ayant publié des créneaux'],
+  ['practitioners.members', 'Praticiens membres de la CPTS'],
+  ['practitioners.publishing', 'Praticiens ayant publié des créneaux'],
   ['patients.withoutReferringGp', 'RDV de patients sans médecin traitant'],
 ];
 

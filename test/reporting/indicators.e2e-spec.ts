@@ -190,6 +190,19 @@ describe('indicators: the coordination’s figures (GET /indicators, /indicators
     await h.as(h.admin).get(`/indicators?${PERIOD}&communityId=00000000-0000-4000-8000-000000000000`).expect(404);
   });
 
+  it('counts a slot whose booking was cancelled after it started as unused, not booked', async () => {
+    const { communityId, practiceId, practitionerId, gp } = await h.gpWithAgenda();
+    const secretary = await h.account('secretary', { practiceId });
+    const coordinator = await h.account('coordinator', { communityId });
+    const id = await book(secretary, await slot(gp, practitionerId));
+    await place(id, '2026-10-21T08:00', '2026-10-21T09:00');
+    // The patient did not come and nobody recorded it: the practice cancels it afterwards.
+    await h.as(secretary).post(`/bookings/${id}/cancel`).send({ reason: 'patient non venu, annulé après coup' }).expect(200);
+    const figures = (await h.as(coordinator).get(`/indicators?${PERIOD}`).expect(200)).body;
+    expect(figures.slots).toEqual({ published: 1, booked: 0, unused: 1, fillRate: 0 });
+    expect(figures.bookings).toMatchObject({ total: 1, cancelled: 1 });
+  });
+
   it('gives the dashboard its table per GP of the CPTS', async () => {
     const { practitioners } = (await h.as(a.coordinator).get(`/indicators/practitioners?${PERIOD}`).expect(200)).body;
     const gp = practitioners.find((p: any) => p.id === a.practitionerId);

@@ -78,6 +78,7 @@ describe('the SNP add-on counter (GET /practitioners/:id/snp-add-ons)', () => {
     expect(matched.booking.slot.id).toBe(free);
     ids.matching = matched.booking.id;
     await place(ids.matching, '2026-10-25T18:00', '2026-10-25T20:00');
+    await ds.query(`UPDATE snp_request SET created_at = $2 WHERE id = $1`, [r, paris('2026-10-25T17:55')]);
     await attended(ids.matching);
   });
   afterAll(() => h?.close());

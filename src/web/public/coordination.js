@@ -1,6 +1,8 @@
-// « Coordination »: the requests waiting or left without a slot, patients' rights (what is held on a
-// patient, and its erasure), and the members (practices, practitioners, user accounts).
+// « Coordination »: the dashboard (the mission's figures, dashboard.js), the requests waiting or left
+// without a slot, patients' rights (what is held on a patient, and its erasure), and the members
+// (practices, practitioners, user accounts).
 import { $, api, confirmDialog, doctor, fieldError, h, person, phone, ROLE_NAMES, say, table, when } from './lib.js';
+import { mountDashboard } from './dashboard.js';
 
 const PROFESSIONS = { general_practitioner: 'médecin généraliste', pediatrician: 'pédiatre', nurse: 'infirmier·e', midwife: 'sage-femme', physiotherapist: 'kinésithérapeute', pharmacist: 'pharmacien·ne' };
 const REQUEST_STATUS = { pending: 'en attente', unmatched: 'sans créneau' };
@@ -128,6 +130,7 @@ export function mountCoordination(user) {
     }
   }
 
+  mountDashboard(user);
   patientsRights();
   refreshRequests();
   refreshMembers();

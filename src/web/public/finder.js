@@ -12,6 +12,7 @@ const PATIENT_FIELDS = {
   'patient.birthDate': 'birth-date',
   'patient.phone': 'phone',
   'patient.communeCode': 'patient-place',
+  'patient.referringGpRpps': 'referring-gp-rpps',
   reason: 'reason',
 };
 
@@ -248,6 +249,11 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
     const birth = k['birth-date'].value;
     if (birth && paris(`${birth}T12:00`) > now()) problems.push(['birth-date', 'La date de naissance est dans le futur.']);
     if (k.phone.value.trim() && k.phone.value.replace(/\D/g, '').length < 9) problems.push(['phone', 'Ce numéro est trop court : 10 chiffres, ou +indicatif pour l’étranger.']);
+    const hasGp = k.patient.querySelector('input[name="has-gp"]:checked')?.value;
+    // Typed with or without spaces (« 100 0345 6789 »): the API takes the 11 digits.
+    const referringGpRpps = k['referring-gp-rpps'].value.replace(/\s/g, '');
+    if (referringGpRpps && !/^\d{11}$/.test(referringGpRpps)) problems.push(['referring-gp-rpps', 'Le numéro RPPS compte 11 chiffres.']);
+    else if (referringGpRpps && hasGp === 'no') problems.push(['referring-gp-rpps', '« A un médecin traitant » est à « non » : cochez « oui », ou effacez ce numéro.']);
     let communeCode;
     if (k['patient-place'].value.trim()) {
       try {
@@ -261,7 +267,6 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
       k[problems[0][0]].focus();
       throw new Error('Complétez les informations du patient signalées.');
     }
-    const hasGp = k.patient.querySelector('input[name="has-gp"]:checked')?.value;
     return {
       patient: {
         lastName: k['last-name'].value.trim(),
@@ -270,6 +275,8 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
         phone: k.phone.value.trim(),
         communeCode,
         hasReferringGp: hasGp === 'yes' ? true : hasGp === 'no' ? false : undefined,
+        // Omitted when empty (the API then records none).
+        referringGpRpps: referringGpRpps || undefined,
       },
       reason: k.reason.value.trim() || undefined,
     };

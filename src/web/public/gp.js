@@ -1,8 +1,18 @@
 // « Mes créneaux SNP »: publish today's or tomorrow's slots in a few clicks, the weekly template,
-// who is booked on each slot, withdraw a free slot, record attended / no-show.
+// who is booked on each slot, withdraw a free slot, record attended / no-show; the SNP add-ons
+// (majorations) of the week.
 import {
-  $, act, api, confirmCancel, confirmDialog, dayBounds, h, MODALITIES, now, person, phone, renderer, say, sequence, table, time, ZONE, DateTime,
+  $, act, api, confirmCancel, confirmDialog, dayBounds, h, MODALITIES, now, paris, person, phone, renderer, say, sequence, table, time, ZONE, DateTime,
 } from './lib.js';
+
+/** Why a consultation of the week gives no SNP add-on (GET /practitioners/:id/snp-add-ons). */
+const ADD_ON_REASONS = {
+  cancelled: 'annulé',
+  not_attended: 'pas (encore) venu',
+  not_regulated: 'pas adressé par la régulation',
+  beyond_48h: 'au-delà de 48 h',
+  own_patient: 'patient dont vous êtes le médecin traitant',
+};
 
 const WEEKDAYS = ['', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.', 'dim.'];
 const SLOT_STATUS = { free: 'libre', held: 'en cours de réservation', booked: 'réservé', cancelled: 'retiré' };
@@ -180,15 +190,57 @@ export async function mountGp(user) {
 
   const withdraw = (s) => act(status, () => api(`/slots/${s.id}`, { method: 'DELETE' }), `Créneau de ${time(s.start)} retiré.`, refreshSlots);
 
+  // An outcome or a cancellation changes the week's add-ons too.
   const outcome = (b, value) =>
-    act(status, () => api(`/bookings/${b.id}/outcome`, { method: 'POST', body: { outcome: value } }), `${person(b.patient)} : ${OUTCOME[value]}.`, refreshSlots);
+    act(status, () => api(`/bookings/${b.id}/outcome`, { method: 'POST', body: { outcome: value } }), `${person(b.patient)} : ${OUTCOME[value]}.`, refreshAll);
 
   async function cancel(b) {
     const reason = await confirmCancel(`${person(b.patient)}, ${time(b.slot.start)}.`);
     if (reason === null) return;
     await act(status, () => api(`/bookings/${b.id}/cancel`, { method: 'POST', body: reason ? { reason } : {} }),
-      `Rendez-vous de ${time(b.slot.start)} annulé : le patient est prévenu, le créneau est de nouveau libre.`, refreshSlots);
+      `Rendez-vous de ${time(b.slot.start)} annulé : le patient est prévenu, le créneau est de nouveau libre.`, refreshAll);
   }
+
+  // ------------------------------------------------------------ SNP add-ons of the week
+
+  const latestAddOns = sequence();
+  const showAddOns = renderer(renderAddOns);
+  async function refreshAddOns() {
+    const fresh = latestAddOns();
+    try {
+      const counter = await api(`/practitioners/${practitioner.id}/snp-add-ons`);
+      if (!fresh()) return;
+      say($('gp-add-ons-status'), '');
+      showAddOns(counter);
+    } catch (e) {
+      if (fresh()) say($('gp-add-ons-status'), e.message);
+    }
+  }
+
+  /** « Majorations SNP cette semaine : n / 20 », and each consultation of the week behind it. */
+  function renderAddOns(c) {
+    $('gp-add-ons-title').textContent = `Majorations SNP cette semaine : ${c.payable} / ${c.limit}`;
+    const monday = DateTime.fromISO(c.week, { zone: ZONE }).setLocale('fr');
+    const n = c.bookings.length;
+    $('gp-add-ons-summary').textContent =
+      `${n === 0 ? 'Aucune consultation' : n === 1 ? 'La consultation' : `Les ${n} consultations`} de la semaine ${monday.weekNumber} (du ${monday.toFormat('d LLLL')} au ${monday.plus({ days: 6 }).toFormat('d LLLL')})` +
+      (c.overLimit ? ` : ${c.overLimit} au-delà des ${c.limit}, non payable${c.overLimit > 1 ? 's' : ''}` : '');
+    $('gp-add-ons').replaceChildren(
+      n
+        ? table({
+          caption: 'Majoration SNP de chaque consultation de la semaine',
+          captionHidden: true,
+          columns: ['Consultation', 'Majoration SNP'],
+          rows: c.bookings.map((b) =>
+            h('tr', { class: b.eligible ? undefined : 'muted' },
+              h('td', {}, paris(b.start).toFormat("cccc d LLLL, HH'h'mm")),
+              h('td', {}, b.eligible ? (b.payable ? 'éligible, payable' : `éligible, au-delà des ${c.limit} de la semaine : non payable`) : `non : ${ADD_ON_REASONS[b.reason] ?? b.reason}`))),
+        })
+        : h('p', { class: 'empty' }, 'Aucun rendez-vous SNP cette semaine.'),
+    );
+  }
+
+  const refreshAll = () => Promise.all([refreshSlots(), refreshAddOns()]);
 
   // ------------------------------------------------------------ weekly template
 
@@ -266,8 +318,8 @@ export async function mountGp(user) {
     await Promise.all([refreshTemplates(), refreshSlots()]);
   });
 
-  await Promise.all([refreshSlots(), refreshTemplates()]);
-  const timer = setInterval(refreshSlots, 30_000);
+  await Promise.all([refreshSlots(), refreshTemplates(), refreshAddOns()]);
+  const timer = setInterval(refreshAll, 30_000);
   return { stop: () => clearInterval(timer) };
 }
 

@@ -46,7 +46,7 @@ const OFFLINE = 'Le service ne répond pas : vérifiez la connexion et réessaye
  * Calls the API with the session's token and answers the parsed body; throws an ApiError (with the
  * server's French message) otherwise. A 401 ends the session.
  */
-export async function api(path, { method = 'GET', body, query, accept, headers = {}, withServerTime = false } = {}) {
+export async function api(path, { method = 'GET', body, query, accept, headers = {}, withServerTime = false, blob = false } = {}) {
   const s = session();
   const qs = query ? `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== ''))}` : '';
   let res;
@@ -69,6 +69,8 @@ export async function api(path, { method = 'GET', body, query, accept, headers =
     throw new ApiError(401, { message: 'Votre session a expiré : reconnectez-vous.' });
   }
   if (res.status === 204) return null;
+  // A file to save (a CSV): its bytes as they came (res.text() would drop a byte-order mark), and the name the server gave it.
+  if (blob && res.ok) return { blob: await res.blob(), filename: /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] };
   const text = await res.text();
   let parsed = null;
   try {
@@ -83,6 +85,19 @@ export async function api(path, { method = 'GET', body, query, accept, headers =
   }
   // The server's clock (its Date header), for countdowns that must not trust the workstation's clock.
   return withServerTime ? { body: parsed, serverTime: Date.parse(res.headers.get('date') ?? '') || Date.now() } : parsed;
+}
+
+/**
+ * Offers a file fetched with the session's token as a download (a plain link cannot carry the
+ * token): through a Blob URL, released once the browser has taken it.
+ */
+export function saveFile(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: filename, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** A random UUID, also on a plain-http intranet address (where crypto.randomUUID does not exist). */
