@@ -196,6 +196,18 @@ export class AppConfig {
   @IsOptional() @IsString()
   SAS_APPOINTMENT_ID_SYSTEM?: string = undefined;
 
+  /**
+   * The national geocoder (Géoplateforme, successor of api-adresse.data.gouv.fr): a commune's centre
+   * the first time it is needed, and the address of a practice created without coordinates. `off`:
+   * never asked (offline sites import the communes' centres with `npm run communes:import`).
+   */
+  @IsString() @Matches(/^(off|https?:\/\/\S+)$/, { message: 'GEOCODER_URL doit être une URL http(s) ou off' })
+  GEOCODER_URL = 'https://data.geopf.fr/geocodage';
+
+  /** How long one call to the geocoder may take (a secretary is waiting). */
+  @Transform(toInt) @IsInt() @Min(200) @Max(30_000)
+  GEOCODER_TIMEOUT_MS = 2_500;
+
   /** How long one call to the SAS may take. */
   @Transform(toInt) @IsInt() @Min(500) @Max(120_000)
   SAS_FHIR_TIMEOUT_MS = 10_000;

@@ -1,8 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'fs';
 import { DataSource } from 'typeorm';
 import { NotFoundError, UnprocessableError } from '../errors/domain-errors';
+import { Geocoder } from './geocoder';
 import { INSEE_COMMUNE_PATTERN } from './insee';
 
 export interface GeoPoint {
@@ -32,7 +33,10 @@ const coordinate = (cell: string | undefined) => (cell && cell.trim() ? Number(c
 export class CommunesService {
   private readonly logger = new Logger(CommunesService.name);
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() private readonly geocoder?: Geocoder,
+  ) {}
 
   /** Loads every current French commune (code, name, postcodes) from @etalab/decoupage-administratif, once. */
   async ensureOfficialList(): Promise<number> {
@@ -95,23 +99,50 @@ export class CommunesService {
     return rows[0] ?? null;
   }
 
-  /** The centre of a commune; 422 when unknown, never a guessed point. */
+  /**
+   * The centre of a commune: known, or asked once of the national geocoder and kept; 422 when it
+   * cannot be had, never a guessed point.
+   */
   async centreOf(code: string): Promise<GeoPoint> {
     const commune = await this.byCode(code);
     if (!commune) throw new UnprocessableError('commune_unknown', `La commune ${code} n'existe pas dans le code officiel géographique`);
-    if (commune.lat === null || commune.lon === null) {
-      throw new UnprocessableError('commune_location_unknown', `Le centre de la commune ${commune.name} (${code}) n'est pas connu : indiquez une position explicite (location: {lat, lon})`);
+    const centre = await this.locate(commune);
+    if (!centre) {
+      throw new UnprocessableError(
+        'commune_location_unknown',
+        `Nous ne savons pas situer ${commune.name} pour le moment : choisissez une commune voisine (ou la ville du cabinet) et réessayez.`,
+      );
     }
-    return { lat: commune.lat, lon: commune.lon! };
+    return centre;
   }
 
-  /** The centre of the commune(s) of a postcode (their mean when several share it and are known). */
+  /** The centre of the commune(s) of a postcode (their mean when several share it), each known or asked of the geocoder. */
   async centreOfPostcode(postcode: string): Promise<GeoPoint> {
-    const rows = await this.dataSource.query(`SELECT lat, lon FROM commune WHERE postcodes @> ARRAY[$1]::varchar[]`, [postcode]);
+    const rows: Array<{ code: string; name: string; lat: number | null; lon: number | null }> = await this.dataSource.query(
+      `SELECT code, name, lat, lon FROM commune WHERE postcodes @> ARRAY[$1]::varchar[] ORDER BY code LIMIT 20`,
+      [postcode],
+    );
     if (!rows.length) throw new NotFoundError(`Code postal ${postcode}`);
-    const known = rows.filter((r: GeoPoint) => r.lat !== null);
-    if (!known.length) throw new UnprocessableError('commune_location_unknown', `Le centre des communes du code postal ${postcode} n'est pas connu : cherchez par coordonnées (lat, lon)`);
-    return { lat: known.reduce((s: number, r: GeoPoint) => s + r.lat, 0) / known.length, lon: known.reduce((s: number, r: GeoPoint) => s + r.lon, 0) / known.length };
+    const known = (await Promise.all(rows.map((r) => this.locate(r)))).filter((p): p is GeoPoint => p !== null);
+    if (!known.length) {
+      throw new UnprocessableError('commune_location_unknown', `Nous ne savons pas situer le code postal ${postcode} pour le moment : choisissez une commune voisine par son nom et réessayez.`);
+    }
+    return { lat: known.reduce((s, r) => s + r.lat, 0) / known.length, lon: known.reduce((s, r) => s + r.lon, 0) / known.length };
+  }
+
+  /** A commune's centre: the one kept, else the geocoder's (kept for next time), else null. */
+  private async locate(c: { code: string; name: string; lat: number | null; lon: number | null }): Promise<GeoPoint | null> {
+    if (c.lat !== null && c.lon !== null) return { lat: c.lat, lon: c.lon };
+    const found = await this.geocoder?.commune(c.code, c.name);
+    if (!found) return null;
+    await this.dataSource.query(`UPDATE commune SET lat = $2, lon = $3 WHERE code = $1 AND lat IS NULL`, [c.code, found.lat, found.lon]);
+    this.logger.log({ commune: c.code }, 'commune centre from the geocoder');
+    return found;
+  }
+
+  /** A practice's place: its address as the geocoder finds it in its commune, else null (the commune's centre then serves). */
+  async locateAddress(address: string, communeCode: string): Promise<GeoPoint | null> {
+    return (await this.geocoder?.address(address, communeCode)) ?? null;
   }
 
   /** Autocomplete: communes whose name starts with q, or whose postcode or INSEE code is q. */

@@ -58,6 +58,19 @@ export class DirectoryService {
     return (await this.communities.findOneBy({ id }))!;
   }
 
+  /** The commune's centre for a practice the geocoder could not place; in French what to do when even that is unknown. */
+  private async practiceCentre(communeCode: string, name: string) {
+    try {
+      return await this.communes.centreOf(communeCode);
+    } catch (e) {
+      if ((e as any).code !== 'commune_location_unknown') throw e;
+      throw new UnprocessableError(
+        'commune_location_unknown',
+        `Nous ne savons pas situer ${name} pour le moment : vérifiez l’adresse du cabinet, ou indiquez sa position sur la carte (location), puis réessayez.`,
+      );
+    }
+  }
+
   /** A coordinator enrols practices in their own CPTS only (403 for another). */
   async createPractice(principal: Principal, dto: CreatePracticeDto): Promise<Practice> {
     const scope = coordinationScope(principal);
@@ -65,7 +78,8 @@ export class DirectoryService {
     if (!(await this.communities.existsBy({ id: dto.communityId }))) throw new UnprocessableError('reference_not_found', 'communityId ne correspond à aucune CPTS');
     const commune = await this.communes.byCode(dto.communeCode);
     if (!commune) throw new UnprocessableError('commune_unknown', `La commune ${dto.communeCode} n'existe pas dans le code officiel géographique`);
-    const location = dto.location ?? (await this.communes.centreOf(dto.communeCode));
+    // Given, else the address as the national geocoder finds it, else the commune's centre.
+    const location = dto.location ?? (await this.communes.locateAddress(dto.address, dto.communeCode)) ?? (await this.practiceCentre(dto.communeCode, commune.name));
     const parts = addressParts(dto.address, dto, commune);
     if (!parts.postcode) throw new UnprocessableError('postcode_unknown', `Indiquez le code postal du cabinet (postcode) : la commune ${commune.name} n’en a pas dans la liste officielle`);
     return this.practices.save(

@@ -22,6 +22,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       ADMIN_EMAIL: TEST_ADMIN.email,
       ADMIN_PASSWORD: TEST_ADMIN.password,
       LOGIN_RATE_LIMIT: 10000,
+      // The national geocoder is the internet: stories that need one start a local fake.
+      GEOCODER_URL: 'off',
       // Without a provider, messages go to an outbox file: a temporary one, not the working copy.
       OUTBOX_DIR: join(tmpdir(), 'snp-test-outbox'),
       ...overrides,
