@@ -25,8 +25,9 @@ export class RequestsController {
   @Roles('secretary', 'regulator', 'coordinator', 'admin')
   @Get()
   @ApiOperation({ summary: 'Demandes déposées par mon cabinet ou service (coordination : toutes) ; ?status=unmatched pour celles à réorienter' })
-  list(@CurrentPrincipal() p: Principal, @Query() q: ListRequestsQuery) {
-    return this.requests.list(p, q);
+  async list(@CurrentPrincipal() p: Principal, @Query() q: ListRequestsQuery) {
+    // Wrapped like every list: room for what a list may later carry beside its rows.
+    return { requests: await this.requests.list(p, q) };
   }
 
   @Roles('secretary', 'regulator', 'coordinator', 'admin')

@@ -25,9 +25,9 @@ describe('a request nobody can match', () => {
     expect(new Date(closed.statusChangedAt).getTime()).toBeGreaterThanOrEqual(new Date(notAfter).getTime() - 1000);
 
     const list = await h.as(scene.secretary).get('/requests?status=unmatched').expect(200);
-    expect(list.body.map((r: { id: string }) => r.id)).toContain(filed.id);
+    expect(list.body.requests.map((r: { id: string }) => r.id)).toContain(filed.id);
     const pending = await h.as(scene.secretary).get('/requests?status=pending').expect(200);
-    expect(pending.body.map((r: { id: string }) => r.id)).not.toContain(filed.id);
+    expect(pending.body.requests.map((r: { id: string }) => r.id)).not.toContain(filed.id);
   });
 
   it('refuses a window beyond 24 hours from a secretary, and one already over', async () => {

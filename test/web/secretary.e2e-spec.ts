@@ -191,9 +191,9 @@ describe('web: a secretary finds and books a slot during the call', () => {
     expect(await row.textContent()).toContain('en attente');
     await web.shot(page, 'secretary-request-filed');
 
-    const { body } = await h.as(scene.secretary).get('/requests?status=pending').expect(200);
-    expect(body.filter((r: any) => r.patient.lastName === 'Garnier')).toHaveLength(1);
-    const filed = body.find((r: any) => r.patient.lastName === 'Garnier');
+    const { requests } = (await h.as(scene.secretary).get('/requests?status=pending').expect(200)).body;
+    expect(requests.filter((r: any) => r.patient.lastName === 'Garnier')).toHaveLength(1);
+    const filed = requests.find((r: any) => r.patient.lastName === 'Garnier');
     expect(filed).toMatchObject({ modalities: ['home_visit'], location: { communeCode: '28051' } });
 
     await row.getByRole('button', { name: 'Annuler la demande de GARNIER Paul' }).click();

@@ -96,7 +96,7 @@ export function mountCoordination(user) {
 
   async function refreshRequests() {
     try {
-      const [pending, unmatched] = await Promise.all([api('/requests', { query: { status: 'pending' } }), api('/requests', { query: { status: 'unmatched' } })]);
+      const [{ requests: pending }, { requests: unmatched }] = await Promise.all([api('/requests', { query: { status: 'pending' } }), api('/requests', { query: { status: 'unmatched' } })]);
       const recentUnmatched = unmatched.filter((r) => Date.parse(r.notAfter) > Date.now() - 7 * 86_400_000);
       $('coordination-requests').replaceChildren(
         listing('coordination-requests-title', 'Demandes en attente ou sans créneau', ['Déposée', 'Patient', 'État', 'Échéance', 'Essais'],

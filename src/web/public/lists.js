@@ -75,7 +75,7 @@ export function mountRequests(container) {
   const card = listCard(container, {
     prefix: 'requests',
     title: 'Demandes déposées pour le moteur',
-    load: async () => (await api('/requests')).filter((r) => r.status === 'pending' || Date.parse(r.createdAt) > Date.now() - 36 * 3600_000).slice(0, 50),
+    load: async () => (await api('/requests')).requests.filter((r) => r.status === 'pending' || Date.parse(r.createdAt) > Date.now() - 36 * 3600_000).slice(0, 50),
     draw: (requests) => requests.length
       ? table({
         caption: 'Demandes déposées',
