@@ -70,6 +70,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.getHttpAdapter().getInstance().get('/agenda/:practitionerId', (_req, reply) => {
     reply.type('text/html; charset=utf-8').send(page);
   });
+  // A booking's link from the GP's calendar feed: the same page (the GP's list shows it).
+  app.getHttpAdapter().getInstance().get('/rendez-vous/:bookingId', (_req, reply) => {
+    reply.type('text/html; charset=utf-8').send(page);
+  });
   // The page computes Paris times with the same luxon as the server, served from node_modules (no CDN).
   await app.register(fastifyStatic, { root: join(dirname(require.resolve('luxon')), '..', 'es6'), prefix: '/vendor/luxon/', decorateReply: false, allowedPath: (p) => p === '/luxon.mjs' });
   // The coordination's charts: Chart.js's one-file build (it sets globalThis.Chart when the page imports it), nothing else of the package.

@@ -21,6 +21,7 @@ import { RedisModule } from './redis/redis.module';
 import { SlotsModule } from './slots/slots.module';
 import { FhirModule } from './fhir/fhir.module';
 import { ReportingModule } from './reporting/reporting.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { SasModule } from './sas/sas.module';
 
 
@@ -40,7 +41,8 @@ export class AppModule {
             autoLogging: config.REQUEST_LOGS,
             // Never log bodies, query strings or headers: they may carry patient data or credentials.
             serializers: {
-              req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0] }),
+              // A calendar feed's path is its secret: never in the logs.
+              req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0].replace(/(\/calendar-feeds\/)[^/]+/, '$1…') }),
               res: (res) => ({ statusCode: res.statusCode }),
             },
             transport: config.NODE_ENV === 'development' && process.stdout.isTTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
@@ -64,6 +66,7 @@ export class AppModule {
         PrivacyModule,
         FhirModule,
         ReportingModule,
+        CalendarModule,
         MaintenanceModule.register(config.WORKERS_ENABLED),
         MatchingModule.register(config.WORKERS_ENABLED),
         NotificationsModule.register(config.WORKERS_ENABLED),

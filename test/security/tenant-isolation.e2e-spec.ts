@@ -382,6 +382,14 @@ describe('tenant isolation: every route × every role × own / other practice / 
       expect: only({ admin: 200, coordinator: [200, 200, 404], gp: [200, 403, 403] }),
     },
 
+    // The GP's calendar feed: made by the GP or their practice; read with its secret URL only.
+    {
+      route: 'POST /practitioners/:id/calendar-feed',
+      call: (c, rel) => c.http('post', `/practitioners/${tenantOf(rel).practitionerId}/calendar-feed`),
+      expect: only({ admin: 201, gp: [201, 403, 403], secretary: [201, 404, 404] }),
+    },
+    { route: 'GET /calendar-feeds/:file', call: () => h.http.get(`${API}/calendar-feeds/${'x'.repeat(43)}.ics`), expect: ALL(404) },
+
     // For whoever runs the service.
     { route: 'GET /metrics', call: (c) => c.http('get', '/metrics'), expect: only({ admin: 200 }) },
     { route: 'GET /audit-events', call: (c) => c.http('get', '/audit-events?limit=50'), expect: only({ admin: 200 }) },

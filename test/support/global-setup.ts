@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<void> {
   const ds = await new DataSource(dataSourceOptions(config)).initialize();
   try {
     // Each run starts from an empty territory so earlier runs' slots never crowd the searches.
-    await ds.query(`TRUNCATE sas_appointment_feed, notification, snp_request, audit_event, booking_event, booking, slot, slot_template, revoked_token, auth_challenge, mfa_recovery_code, psc_login, api_key, app_user, practitioner, practice, community`);
+    await ds.query(`TRUNCATE calendar_feed, sas_appointment_feed, notification, snp_request, audit_event, booking_event, booking, slot, slot_template, revoked_token, auth_challenge, mfa_recovery_code, psc_login, api_key, app_user, practitioner, practice, community`);
     await ds.query(`UPDATE audit_chain SET first_seq = 1, first_prev_hash = '\\x${'00'.repeat(32)}', last_seq = 0, last_hash = '\\x${'00'.repeat(32)}'`);
     const communes = new CommunesService(ds);
     await communes.ensureOfficialList();
