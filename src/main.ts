@@ -1,9 +1,14 @@
 import 'reflect-metadata';
 import { loadConfig } from './config/app-config';
 import { createApp } from './app.factory';
+import { AppConfig } from './config/app-config';
+import { ensureDatabase, startupMessage } from './database/startup-errors';
+
+let config: AppConfig | undefined;
 
 async function main() {
-  const config = loadConfig();
+  config = loadConfig();
+  await ensureDatabase(config);
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
   app.get(require('nestjs-pino').Logger).log(`listening on http://${config.HOST}:${config.PORT}`);
@@ -11,6 +16,6 @@ async function main() {
 
 main().catch((e) => {
   // eslint-disable-next-line no-console
-  console.error(e instanceof Error ? e.message : e);
+  console.error(config ? startupMessage(e, config) : e instanceof Error ? e.message : e);
   process.exit(1);
 });

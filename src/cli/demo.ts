@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../app.factory';
 import { AccountsService } from '../auth/accounts.service';
 import { Principal } from '../auth/roles';
-import { loadConfig } from '../config/app-config';
+import { AppConfig, loadConfig } from '../config/app-config';
+import { ensureDatabase, startupMessage } from '../database/startup-errors';
 import { CommunesService } from '../directory/communes.service';
 import { DirectoryService } from '../directory/directory.service';
 import { withRppsCheckDigit } from '../directory/rpps';
@@ -15,10 +16,18 @@ import { DEMO_COMMUNITY, DEMO_PASSWORD, DEMO_PRACTICES } from './demo-territory'
 const DEMO_ADMIN = { email: 'admin@demo.cpts.fr', password: 'demo-admin-2026' };
 
 /** `npm run demo`: migrate, seed the demo CPTS (once), serve API + web form, print where and who. */
+let config: AppConfig | undefined;
+
 async function main() {
-  const config = loadConfig(
-    { ...process.env, ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? DEMO_ADMIN.email, ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? DEMO_ADMIN.password },
-  );
+  config = loadConfig({
+    ...process.env,
+    ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? DEMO_ADMIN.email,
+    ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? DEMO_ADMIN.password,
+    // A readable terminal: warnings and errors only, no line per request (set them to see more).
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    REQUEST_LOGS: process.env.REQUEST_LOGS ?? 'false',
+  });
+  await ensureDatabase(config);
   const app = await createApp(config);
   await app.init();
   const accounts = await seed(app.get(DataSource), app.get(CommunesService), app.get(DirectoryService), app.get(AccountsService), app.get(SlotsService));
@@ -27,6 +36,7 @@ async function main() {
   const url = `http://localhost:${config.PORT}`;
   const lines = [
     '',
+    '  ─────────────────────────────────────────────────────────────────────',
     `  Service SNP prêt : ${url}`,
     `  Page web :         ${url}/  (connectez-vous avec un compte ci-dessous)`,
     `  API documentée :   ${url}/docs`,
@@ -41,7 +51,12 @@ async function main() {
     `    curl -s '${url}/fhir/Slot?schedule.actor:Practitioner.identifier=urn:oid:1.2.250.1.71.4.2.1|8${sas.rpps}&start=ge${sas.from}&start=le${sas.to}&status=free&_include=Slot:schedule' \\`,
     `      -H 'X-Api-Key: ${sas.key}'`,
     '',
+    '  À essayer : connectez-vous comme secrétariat, cherchez un créneau autour de « Châteaudun »,',
+    '  retenez-en un et réservez ; puis comme médecin (« Mes créneaux SNP »), comme régulation',
+    '  (« Disponibilités ») et comme coordination (« Tableau de bord »). Guide : docs/guide-utilisateur.md',
+    '',
     '  Ctrl+C pour arrêter.',
+    '  ─────────────────────────────────────────────────────────────────────',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
@@ -108,6 +123,6 @@ async function sasKey(ds: DataSource, accounts: AccountsService) {
 const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, '-');
 
 main().catch((e) => {
-  console.error(`La démo n'a pas pu démarrer : ${e instanceof Error ? e.message : e}`);
+  console.error(`La démo n'a pas pu démarrer : ${config ? startupMessage(e, config) : e instanceof Error ? e.message : e}`);
   process.exit(1);
 });
