@@ -171,6 +171,27 @@ describe('web: a GP manages their SNP slots', () => {
     expect((await h.as(await h.account('regulator')).get(near).expect(200)).body.results.map((r: any) => r.slot.id)).toContain(body.slots[0].id);
   });
 
+  it('adds their SNP patients to their own agenda software through a secret calendar link', async () => {
+    await clearChateaudun(h);
+    const [slot] = await h.publish(scene.gp.account, scene.gp.id, [50]);
+    const booked = (await h.as(scene.secretary).post('/bookings').send({ slotId: slot.id, patient: patient({ lastName: 'Lemaire', firstName: 'Rose', birthDate: '1950-02-01' }) }).expect(201)).body;
+    const page = await web.page();
+    await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');
+    await page.getByRole('button', { name: 'Ajouter à mon agenda' }).click();
+    const field = page.getByLabel('Adresse de votre agenda SNP (à copier)');
+    await field.waitFor();
+    const url = await field.inputValue();
+    expect(url).toMatch(/\/api\/v1\/calendar-feeds\/[A-Za-z0-9_-]{43}\.ics$/);
+    await page.getByText('Comment l’ajouter à votre agenda').click();
+    await page.getByText('À partir de l’URL').waitFor();
+    await web.shot(page, 'gp-calendar-link');
+    // What the agenda software reads at that address, without any sign-in.
+    const ics = (await (await fetch(url)).text()).replace(/\r\n[ \t]/g, '');
+    expect(ics).toContain(`UID:${booked.id}@`);
+    expect(ics).toContain('SUMMARY:SNP – R. L. (1950)');
+    expect(ics).not.toContain('Lemaire');
+  });
+
   it('says in French what is wrong with a slot in the past', async () => {
     const page = await web.page();
     await signIn(page, scene.gp.account.email, 'Mes créneaux SNP');

@@ -61,7 +61,7 @@ describe('web: a secretary finds and books a slot during the call', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('sec-last-name');
 
     await typePatient(page, { lastName: 'Moreau', firstName: 'Jules', birthDate: bornMonthsAgo(8), phone: '06 98 76 54 32' });
-    await page.getByLabel('non', { exact: true }).check();
+    await page.getByRole('group', { name: 'A un médecin traitant' }).getByLabel('non', { exact: true }).check();
     await web.shot(page, 'secretary-held');
     await page.getByRole('button', { name: 'Réserver le créneau retenu' }).click();
 

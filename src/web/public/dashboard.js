@@ -2,7 +2,7 @@
 // the mission's counters over a period of Paris days (GET /indicators), the same per ISO week as
 // charts, each with its table of figures (GET /indicators/weekly), the CSV download, and the
 // table per GP (GET /indicators/practitioners), sortable.
-import { $, api, DateTime, doctor, fieldError, h, now, saveFile, say, sequence, ZONE } from './lib.js';
+import { $, api, DateTime, doctor, fieldError, h, labelCells, now, saveFile, say, sequence, ZONE } from './lib.js';
 // Every counter and its French label, in the CSV's order: the server's own list (src/reporting/indicators.ts).
 import { LABELS } from './indicator-labels.js';
 
@@ -111,11 +111,11 @@ const CHARTS = [
 function chartTable(chart, weeks, figures) {
   const cell = (v) => h('td', { class: 'num' }, v === null ? '—' : chart.rate ? percent.format(v) : integer.format(v));
   // In a box that hides it on screen: a table is never narrower than its content, the box can be.
-  return h('div', { class: 'chart-data' }, h('table', { class: 'list', id: `dashboard-${chart.id}-data` },
+  return h('div', { class: 'chart-data' }, labelCells(h('table', { class: 'list', id: `dashboard-${chart.id}-data` },
     h('caption', {}, `${chart.title} : les chiffres`),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Semaine'), chart.series.map(([name]) => h('th', { scope: 'col', class: 'num' }, name)))),
     h('tbody', {}, figures.weeks.map((w, i) =>
-      h('tr', {}, h('th', { scope: 'row' }, `Semaine ${weeks[i].number} (${weeks[i].days})`), chart.series.map(([, , value]) => cell(value(w))))))));
+      h('tr', {}, h('th', { scope: 'row' }, `Semaine ${weeks[i].number} (${weeks[i].days})`), chart.series.map(([, , value]) => cell(value(w)))))))));
 }
 
 // ---------------------------------------------------------------- the dashboard
@@ -330,6 +330,8 @@ export function mountDashboard(user) {
         else th.removeAttribute('aria-sort');
         arrow.textContent = c.key === sort.key ? (sort.ascending ? ' ▲' : ' ▼') : '';
       }
+      // Each cell labelled by its column (a phone shows the rows as cards).
+      if (tbody.parentElement) labelCells(tbody.parentElement);
     }
     function sortBy(c) {
       if (sort.key === c.key) sort.ascending = !sort.ascending;
@@ -340,11 +342,11 @@ export function mountDashboard(user) {
     draw();
     container.replaceChildren(
       heading,
-      h('table', { class: 'list sortable', id: 'dashboard-gp-table' },
+      labelCells(h('table', { class: 'list sortable', id: 'dashboard-gp-table' },
         h('caption', {},
           `Créneaux et rendez-vous ${periodText(period.from, period.to)} ; majorations SNP de la semaine en cours (semaine ${week.weekNumber}, NGAP art. 14.1.3). Cliquez un en-tête pour trier.`),
         h('thead', {}, h('tr', {}, headers.map((x) => x.th))),
-        tbody),
+        tbody)),
       sorted,
     );
   }

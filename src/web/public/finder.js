@@ -71,9 +71,62 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
       say(k['search-error'], e.message);
       return;
     }
+    // A baby under 3 months: fever first (a feverish infant is the 15's, not a consultation's).
+    if (query.patientAgeMonths !== undefined && query.patientAgeMonths < 3 && !infantCleared()) {
+      askInfantFever(query);
+      return;
+    }
     leaveAgenda();
     await runSearch(query);
   });
+
+  // ------------------------------------------------------------ a baby under 3 months
+
+  /** The answer given for this search's baby: « non », or « oui » then « Chercher quand même ». */
+  let infantAnswer = null;
+  let pendingQuery = null;
+  const infantCleared = () => infantAnswer === 'no' || infantAnswer === 'searched';
+
+  function askInfantFever(query) {
+    pendingQuery = query;
+    k.infant.hidden = false;
+    k['infant-fever-yes'].focus();
+  }
+
+  for (const radio of [k['infant-fever-yes'], k['infant-fever-no']]) {
+    radio.addEventListener('change', async () => {
+      infantAnswer = radio.value;
+      if (radio.value === 'yes') {
+        say(k['infant-warning'], 'Un nourrisson de moins de 3 mois qui a de la fièvre doit être vu sans attendre : appelez le 15 (ou orientez vers les urgences pédiatriques), pas vers une consultation de ville.');
+        k['infant-search'].hidden = false;
+        return;
+      }
+      say(k['infant-warning'], '');
+      k['infant-search'].hidden = true;
+      if (pendingQuery) {
+        leaveAgenda();
+        await runSearch(pendingQuery);
+      }
+    });
+  }
+  k['infant-search'].addEventListener('click', async () => {
+    infantAnswer = 'searched';
+    if (pendingQuery) {
+      leaveAgenda();
+      await runSearch(pendingQuery);
+    }
+  });
+  // Another age, or the next patient: the question is asked again.
+  for (const field of [k.age, k['age-unit']]) {
+    field.addEventListener('change', () => {
+      infantAnswer = null;
+      pendingQuery = null;
+      k.infant.hidden = true;
+      k['infant-fever-yes'].checked = k['infant-fever-no'].checked = false;
+      say(k['infant-warning'], '');
+      k['infant-search'].hidden = true;
+    });
+  }
 
   /** The agenda a link opened: this GP's free slots over the next days, soonest first. */
   async function openAgenda() {
@@ -313,7 +366,7 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
         headers: { 'Idempotency-Key': held.key },
       });
       release();
-      confirmBooking(booking);
+      await confirmBooking(booking);
       onChange();
     } catch (e) {
       if (e.status === 409 && e.code === 'slot_unavailable') return taken('Ce créneau vient d’être pris par quelqu’un d’autre.', e.alternatives ?? null);
@@ -367,8 +420,25 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
     }
   });
 
-  function confirmBooking(b) {
+  /** The patient's other live bookings within 24 h (the API's warnings), said before the confirmation is read out. */
+  async function showDuplicates(b) {
+    const ids = (b.warnings ?? []).filter((w) => w.code === 'patient_already_booked').map((w) => w.bookingId);
+    if (!ids.length) {
+      k.duplicate.hidden = true;
+      k.duplicate.replaceChildren();
+      return;
+    }
+    const others = await Promise.all(ids.map((id) => api(`/bookings/${id}`).catch(() => null)));
+    k.duplicate.replaceChildren(
+      h('p', {}, h('strong', {}, 'Attention : ce patient a déjà un rendez-vous SNP dans les 24 heures.'), ' Vérifiez avec lui avant de lire la confirmation ; si c’est un doublon, annulez l’un des deux.'),
+      h('ul', {}, others.map((o, i) => h('li', {}, o ? `${when(o.slot.start)} avec ${doctor(o.practitioner)}, ${o.practice.name}` : `rendez-vous ${ids[i]}`))),
+    );
+    k.duplicate.hidden = false;
+  }
+
+  async function confirmBooking(b) {
     const p = b.patient ?? {};
+    await showDuplicates(b);
     k['confirmation-title'].textContent = 'Rendez-vous confirmé';
     const where = b.slot.modality === 'home_visit'
       ? `visite à domicile ${when(b.slot.start)} par ${doctor(b.practitioner)} (${b.practice.name})`
@@ -391,6 +461,7 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
   }
 
   function confirmRequest(r) {
+    k.duplicate.hidden = true;
     k['confirmation-title'].textContent = 'Demande déposée';
     k['read-out'].textContent =
       `Le moteur cherche un créneau jusqu’à ${when(r.deadline)} et le réserve dès qu’il en trouve un : vous serez prévenu, ` +
@@ -411,6 +482,12 @@ export function mountFinder(container, { prefix, practice, agenda: opened = null
   k.again.addEventListener('click', () => {
     leaveAgenda();
     clearPatient();
+    infantAnswer = null;
+    pendingQuery = null;
+    k.infant.hidden = true;
+    k['infant-fever-yes'].checked = k['infant-fever-no'].checked = false;
+    say(k['infant-warning'], '');
+    k['infant-search'].hidden = true;
     k['patient-card'].hidden = true;
     k.search.reset();
     lastQuery = lastPlace = null;

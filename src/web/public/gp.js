@@ -242,6 +242,36 @@ export async function mountGp(user) {
 
   const refreshAll = () => Promise.all([refreshSlots(), refreshAddOns()]);
 
+  // ------------------------------------------------------------ calendar feed
+
+  // « Ajouter à mon agenda »: a secret iCalendar URL for the GP's own agenda software (a new one retires the last).
+  $('gp-calendar-create').addEventListener('click', async () => {
+    say($('gp-calendar-error'), '');
+    $('gp-calendar-create').disabled = true;
+    try {
+      const { url } = await api(`/practitioners/${practitioner.id}/calendar-feed`, { method: 'POST' });
+      $('gp-calendar-url').value = url;
+      $('gp-calendar-result').hidden = false;
+      $('gp-calendar-create').textContent = 'Créer un nouveau lien (l’ancien ne marchera plus)';
+      say($('gp-calendar-status'), 'Lien créé : copiez-le dans votre logiciel d’agenda (mode d’emploi ci-dessous).');
+      $('gp-calendar-url').focus();
+      $('gp-calendar-url').select();
+    } catch (e) {
+      say($('gp-calendar-error'), e.message);
+    } finally {
+      $('gp-calendar-create').disabled = false;
+    }
+  });
+  $('gp-calendar-copy').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText($('gp-calendar-url').value);
+      say($('gp-calendar-status'), 'Adresse copiée.');
+    } catch {
+      $('gp-calendar-url').select();
+      say($('gp-calendar-status'), 'Copie impossible ici : l’adresse est sélectionnée, copiez-la avec Ctrl+C.');
+    }
+  });
+
   // ------------------------------------------------------------ weekly template
 
   async function refreshTemplates() {

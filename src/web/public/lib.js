@@ -144,10 +144,35 @@ export function h(tag, attrs = {}, ...children) {
  */
 export function table({ caption, captionHidden = false, columns, action, rows, ...attrs }) {
   const th = (c) => (typeof c === 'string' ? h('th', { scope: 'col' }, c) : h('th', { scope: 'col', class: c.class }, c.text));
-  return h('table', { class: 'list', ...attrs },
+  return labelCells(h('table', { class: 'list', ...attrs },
     caption !== undefined && h('caption', captionHidden ? { class: 'visually-hidden' } : {}, caption),
-    h('thead', {}, h('tr', {}, columns.map(th), action && h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, action)))),
-    h('tbody', {}, rows));
+    h('thead', {}, h('tr', {}, columns.map(th), action && h('th', { scope: 'col', dataset: { action: '' } }, h('span', { class: 'visually-hidden' }, action)))),
+    h('tbody', {}, rows)));
+}
+
+/**
+ * Readies a list table for a phone's width, where app.css shows each row as a card: each body cell
+ * gets its column's header as `data-label` (shown before it; none for the action column, whose
+ * buttons say what they do), and explicit table roles, which screen readers keep when CSS stops
+ * displaying the table as one. Call it again after redrawing the body (a sorted table). Answers the table.
+ */
+export function labelCells(tableEl) {
+  const headers = [...(tableEl.tHead?.rows[0]?.cells ?? [])];
+  const labels = headers.map((th) => ('action' in th.dataset ? '' : th.textContent.replace(/[▲▼]/g, '').trim()));
+  tableEl.setAttribute('role', 'table');
+  for (const group of [tableEl.tHead, ...tableEl.tBodies]) group?.setAttribute('role', 'rowgroup');
+  for (const th of headers) th.setAttribute('role', 'columnheader');
+  for (const body of tableEl.tBodies) {
+    for (const tr of body.rows) {
+      tr.setAttribute('role', 'row');
+      [...tr.cells].forEach((cell, i) => {
+        cell.setAttribute('role', cell.tagName === 'TH' ? 'rowheader' : 'cell');
+        if (labels[i]) cell.dataset.label = labels[i];
+      });
+    }
+  }
+  tableEl.tHead?.rows[0]?.setAttribute('role', 'row');
+  return tableEl;
 }
 
 /**
@@ -275,6 +300,33 @@ const DOCTORS = ['general_practitioner', 'pediatrician'];
 export const doctor = (p) => (DOCTORS.includes(p.profession) || !p.profession ? `Dr ${p.firstName} ${p.lastName}` : `${p.firstName} ${p.lastName}`);
 export const person = (p) => (p ? `${p.lastName?.toUpperCase() ?? ''} ${p.firstName ?? ''}`.trim() : '');
 
+/** An age given in months, as people say it: « 18 mois » under two years, then « 15 ans » (« 2 ans et 6 mois »). */
+export function age(months) {
+  const m = Math.max(0, Math.floor(Number(months) || 0));
+  if (m < 24) return `${m} mois`;
+  const years = Math.floor(m / 12);
+  return m % 12 ? `${years} ans et ${m % 12} mois` : `${years} ans`;
+}
+
+/**
+ * The API's 400 details (`[{field, messages}]`) next to the fields they are about: `fields` maps the
+ * API's field names to inputs. The messages lose their leading English field name (« phone doit… »):
+ * the label above says which field. Answers the first input marked, to focus, or undefined.
+ */
+export function showFieldErrors(error, fields) {
+  let first;
+  for (const d of error.details ?? []) {
+    const input = fields[d.field];
+    if (!input) continue;
+    fieldError(input, d.messages.map((m) => {
+      const text = m.replace(/^[a-zA-Z.]+ (?=doit|ne |n'|n’|est |contient )/, '');
+      return text.charAt(0).toUpperCase() + text.slice(1);
+    }).join(' ; '));
+    first ??= input;
+  }
+  return first;
+}
+
 /** Start and end of a Paris day, `offset` days from today, as ISO instants. */
 export function dayBounds(offset = 0, days = 1) {
   const start = now().startOf('day').plus({ days: offset });
@@ -305,6 +357,21 @@ export function communeAutocomplete(input, list) {
 }
 
 export const communeLabel = (c) => `${c.name} (${c.postcodes?.[0] ?? c.code})`;
+
+const communeNames = new Map();
+/** A commune's name for its INSEE code (GET /communes?q=<code>, asked once per code); the code itself if none is found. */
+export function communeName(code) {
+  if (!code) return Promise.resolve('');
+  if (!communeNames.has(code)) {
+    communeNames.set(code, api('/communes', { query: { q: code } })
+      .then(({ communes }) => communes.find((c) => c.code === code)?.name ?? code)
+      .catch(() => {
+        communeNames.delete(code);
+        return code;
+      }));
+  }
+  return communeNames.get(code);
+}
 
 /** Puts places in a <datalist>: their label as the option's value, their INSEE code as data-code. */
 export const offer = (list, places) => list.replaceChildren(...places.map((p) => h('option', { value: p.label, dataset: { code: p.code } })));

@@ -41,7 +41,8 @@ export function mountBookings(container, { user, title = 'Rendez-vous d’aujour
       ? table({
         caption: title,
         captionHidden: true,
-        columns: ['Quand', 'Patient', 'Médecin', 'Cabinet', 'Sens', 'État'],
+        // « Sens » tells a practice what it booked from what it received; the regulation only books.
+        columns: ['Quand', 'Patient', 'Médecin', 'Cabinet', ...(user.practiceId ? ['Sens'] : []), 'État'],
         action: 'Action',
         rows: bookings.map((b) =>
           h('tr', { class: b.status === 'cancelled' ? 'muted' : undefined },
@@ -49,7 +50,7 @@ export function mountBookings(container, { user, title = 'Rendez-vous d’aujour
             h('td', {}, person(b.patient)),
             h('td', {}, doctor(b.practitioner)),
             h('td', {}, b.practice.name),
-            h('td', {}, side(b)),
+            user.practiceId && h('td', {}, side(b)),
             h('td', {}, BOOKING_STATUS[b.status] ?? b.status),
             h('td', {}, b.status === 'confirmed' && Date.parse(b.slot.start) > Date.now()
               ? h('button', { type: 'button', class: 'secondary', 'aria-label': `Annuler le rendez-vous de ${person(b.patient)} à ${time(b.slot.start)}`, onclick: () => cancel(b) }, 'Annuler')

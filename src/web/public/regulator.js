@@ -1,8 +1,9 @@
 // « Disponibilités »: free slots around a place per commune (nearest first) and per hour, refreshed
-// automatically; below, the same search → hold → book flow as the secretariat.
+// automatically; below, the same search → hold → book flow as the secretariat, then what the
+// regulation booked today and tomorrow (cancellable) and the requests it filed.
 import { $, api, communeAutocomplete, day, h, km, now, offer, resolvePlace, say, sequence, table, time, when } from './lib.js';
 import { mountFinder } from './finder.js';
-import { mountRequests } from './lists.js';
+import { mountBookings, mountRequests } from './lists.js';
 
 const REFRESH_MS = 30_000;
 const PLACE = 'snp.regulator.place';
@@ -95,8 +96,10 @@ export function mountRegulator(user, { agenda } = {}) {
   timer = setInterval(show, REFRESH_MS);
   document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && show());
 
+  const bookings = mountBookings($('regulator-bookings'), { user, title: 'Rendez-vous pris par la régulation, aujourd’hui et demain' });
   const requests = mountRequests($('regulator-requests'));
   // Opened by a slot's link on the SAS platform: that GP's agenda, ready to hold and book.
-  const finder = mountFinder($('regulator-finder'), { prefix: 'reg', agenda, onChange: () => Promise.all([show(), requests.refresh()]) });
-  return { stop: () => { clearInterval(timer); finder.stop(); } };
+  const finder = mountFinder($('regulator-finder'), { prefix: 'reg', agenda, onChange: () => Promise.all([show(), bookings.refresh(), requests.refresh()]) });
+  const lists = setInterval(() => Promise.all([bookings.refresh(), requests.refresh()]), REFRESH_MS);
+  return { stop: () => { clearInterval(timer); clearInterval(lists); finder.stop(); } };
 }
