@@ -16,6 +16,7 @@ import { SasInteroperability1765065600000 } from './1765065600000-SasInteroperab
 import { Reporting1765152000000 } from './1765152000000-Reporting';
 import { PatientBookingsIndex1765238400000 } from './1765238400000-PatientBookingsIndex';
 import { CalendarFeeds1765324800000 } from './1765324800000-CalendarFeeds';
+import { ReportingMatchingIndex1765411200000 } from './1765411200000-ReportingMatchingIndex';
 
 /** Every migration, in order; listed explicitly so the same list runs from ts (tests) and js (dist). */
-export const MIGRATIONS = [CoreSchema1763856000000, SlotSearchByPractice1763942400000, DropSpeculativeBookingIndexes1764028800000, SnpRequests1764115200000, SearchByStoredEarthPoint1764201600000, Notifications1764288000000, SlotTemplateEnd1764374400000, OutboxStatus1764460800000, AccountsAndSessions1764547200000, AuditTrail1764633600000, RequestCommunity1764720000000, SlotHolders1764806400000, MessageBudgets1764892800000, PatientDataRetention1764979200000, SasInteroperability1765065600000, Reporting1765152000000, PatientBookingsIndex1765238400000, CalendarFeeds1765324800000];
+export const MIGRATIONS = [CoreSchema1763856000000, SlotSearchByPractice1763942400000, DropSpeculativeBookingIndexes1764028800000, SnpRequests1764115200000, SearchByStoredEarthPoint1764201600000, Notifications1764288000000, SlotTemplateEnd1764374400000, OutboxStatus1764460800000, AccountsAndSessions1764547200000, AuditTrail1764633600000, RequestCommunity1764720000000, SlotHolders1764806400000, MessageBudgets1764892800000, PatientDataRetention1764979200000, SasInteroperability1765065600000, Reporting1765152000000, PatientBookingsIndex1765238400000, CalendarFeeds1765324800000, ReportingMatchingIndex1765411200000];

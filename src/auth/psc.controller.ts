@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { API_PREFIX } from '../api-prefix';
 import { ClientAddress, Public } from './auth.decorators';
 import { PscExchangeDto } from './dto/auth.dto';
 import { PscService } from './psc.service';
+import { ApiErrors } from '../errors/error-response';
+import { SESSION_EXAMPLE, SessionResponse, SignInOptionsResponse } from './dto/auth.responses';
 
 /** The cookie binding a Pro Santé Connect sign-in to the browser that started it (the state, then the one-time code). */
 const COOKIE = 'snp_psc';
@@ -32,6 +34,7 @@ export class PscController {
   @Public()
   @Get('options')
   @ApiOperation({ summary: 'Les façons de se connecter que ce déploiement propose (la page web montre le bouton Pro Santé Connect s’il est configuré)' })
+  @ApiOkResponse({ type: SignInOptionsResponse })
   options() {
     return { psc: this.psc.enabled };
   }
@@ -39,6 +42,10 @@ export class PscController {
   @Public()
   @Get('psc/login')
   @ApiOperation({ summary: 'Se connecter avec Pro Santé Connect : 302 vers PSC (scope openid scope_all, acr_values eidas1, state, nonce, PKCE), le state gardé dans un cookie du navigateur' })
+  @ApiFoundResponse({
+    description: 'Vers Pro Santé Connect (cookie `snp_psc` du state, HttpOnly, 10 minutes) ; vers la page avec `?signin_error=psc_unavailable` quand PSC n’est pas configuré ou ne répond pas',
+    headers: { Location: { description: 'où aller', schema: { type: 'string' } } },
+  })
   async login(@Res() reply: FastifyReply) {
     const { url, browserState } = await this.psc.start();
     if (browserState) this.cookie(reply, browserState, 600);
@@ -48,6 +55,14 @@ export class PscController {
   @Public()
   @Get('psc/callback')
   @ApiOperation({ summary: 'Retour de Pro Santé Connect : 302 vers la page avec ?signin=<code à usage unique> ou ?signin_error=<raison>' })
+  @ApiQuery({ name: 'code', type: String, required: false, description: 'le code d’autorisation de PSC' })
+  @ApiQuery({ name: 'state', type: String, required: false, description: 'le state donné au départ' })
+  @ApiQuery({ name: 'error', type: String, required: false, description: 'le refus de PSC' })
+  @ApiFoundResponse({
+    description:
+      'Toujours une redirection, jamais une erreur : vers `PUBLIC_URL/?signin=<code>` (code à usage unique, 60 s, aussi dans le cookie `snp_psc`) ou `PUBLIC_URL/?signin_error=<raison>` : unknown_person, account_disabled, ambiguous_person, bad_state, psc_error, psc_refused, psc_unavailable',
+    headers: { Location: { description: 'la page, avec signin ou signin_error', schema: { type: 'string' } } },
+  })
   async callback(@Query() query: Record<string, string>, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const { url, code } = await this.psc.callback(query, cookieOf(req));
     this.cookie(reply, code, 60);
@@ -58,6 +73,8 @@ export class PscController {
   @Post('psc/exchange')
   @HttpCode(200)
   @ApiOperation({ summary: 'Échange le code reçu au retour de Pro Santé Connect (60 s, une fois, par le même navigateur) contre un jeton ; PSC vaut second facteur' })
+  @ApiOkResponse({ type: SessionResponse, example: SESSION_EXAMPLE })
+  @ApiErrors(400, { status: 401, description: '`unauthorized` : code expiré ou déjà utilisé, donné à un autre navigateur (cookie), compte désactivé' })
   async exchange(@Body() dto: PscExchangeDto, @ClientAddress() ip: string, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const session = await this.psc.exchange(dto.code, cookieOf(req), ip);
     this.cookie(reply, undefined, 0);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
 import { UuidParam } from '../validation/decorators';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { Principal } from '../auth/roles';
 import { CommunesService } from './communes.service';
@@ -9,6 +9,10 @@ import { DirectoryService } from './directory.service';
 import {
   CommuneSearchQuery, CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto,
 } from './dto/directory.dto';
+import { ApiErrors, forbiddenExcept } from '../errors/error-response';
+import {
+  CommuneListResponse, CommunityResponse, PracticeListResponse, PracticeResponse, PractitionerListResponse, PractitionerResponse,
+} from './dto/directory.responses';
 
 @ApiTags('members')
 @ApiBearerAuth()
@@ -23,6 +27,14 @@ export class DirectoryController {
   @Roles('admin')
   @Post('communities')
   @ApiOperation({ summary: 'Créer une CPTS et son territoire (codes INSEE)' })
+  @ApiCreatedResponse({ type: CommunityResponse })
+  @ApiErrors(
+    400,
+    401,
+    forbiddenExcept(['admin']),
+    { status: 409, description: '`community_exists` : une CPTS porte déjà ce nom ; `finess_taken` : ce FINESS est celui d’une autre CPTS' },
+    { status: 422, description: '`commune_unknown` : codes absents du code officiel géographique' },
+  )
   createCommunity(@Body() dto: CreateCommunityDto) {
     return this.directory.createCommunity(dto);
   }
@@ -30,6 +42,14 @@ export class DirectoryController {
   @Roles('admin')
   @Patch('communities/:id')
   @ApiOperation({ summary: 'Compléter une CPTS : son numéro FINESS (sans lui, la plateforme SAS ne voit pas ses créneaux)' })
+  @ApiOkResponse({ type: CommunityResponse })
+  @ApiErrors(
+    400,
+    401,
+    forbiddenExcept(['admin']),
+    { status: 404, description: '`not_found` : CPTS inconnue' },
+    { status: 409, description: '`finess_taken` : ce FINESS est celui d’une autre CPTS' },
+  )
   updateCommunity(@UuidParam() id: string, @Body() dto: UpdateCommunityDto) {
     return this.directory.updateCommunity(id, dto);
   }
@@ -37,6 +57,17 @@ export class DirectoryController {
   @Roles('admin', 'coordinator')
   @Post('practices')
   @ApiOperation({ summary: 'Inscrire un cabinet (position : celle donnée, sinon le centre de la commune)' })
+  @ApiCreatedResponse({ type: PracticeResponse })
+  @ApiErrors(
+    400,
+    401,
+    forbiddenExcept(['admin', 'coordinator'], 'la coordination inscrit des cabinets dans sa CPTS seulement ; compte de coordination sans CPTS'),
+    {
+      status: 422,
+      description:
+        '`reference_not_found` : communityId inconnu ; `commune_unknown` : commune absente du code officiel géographique ; `commune_location_unknown` : ni l’adresse ni la commune ne peuvent être situées (donner `location`) ; `postcode_unknown` : donner `postcode`',
+    },
+  )
   async createPractice(@CurrentPrincipal() p: Principal, @Body() dto: CreatePracticeDto) {
     return presentPractice(await this.directory.createPractice(p, dto));
   }
@@ -44,24 +75,38 @@ export class DirectoryController {
   @Roles('admin', 'coordinator')
   @Post('practitioners')
   @ApiOperation({ summary: 'Inscrire un praticien (RPPS vérifié)' })
+  @ApiCreatedResponse({ type: PractitionerResponse })
+  @ApiErrors(
+    { status: 400, description: '`validation_failed` : corps invalide, dont un RPPS sans clé de contrôle valide' },
+    401,
+    forbiddenExcept(['admin', 'coordinator'], 'la coordination inscrit des praticiens dans les cabinets de sa CPTS seulement ; compte de coordination sans CPTS'),
+    { status: 409, description: '`rpps_taken` : ce RPPS est déjà inscrit (praticien, ou compte de régulation)' },
+    { status: 422, description: '`reference_not_found` : practiceId inconnu' },
+  )
   createPractitioner(@CurrentPrincipal() p: Principal, @Body() dto: CreatePractitionerDto) {
     return this.directory.createPractitioner(p, dto);
   }
 
   @Get('practices')
   @ApiOperation({ summary: 'Cabinets membres' })
+  @ApiOkResponse({ type: PracticeListResponse })
+  @ApiErrors(400, 401)
   async listPractices(@Query() q: ListPracticesQuery) {
     return { practices: (await this.directory.listPractices(q)).map(presentPractice) };
   }
 
   @Get('practitioners')
   @ApiOperation({ summary: 'Praticiens membres' })
+  @ApiOkResponse({ type: PractitionerListResponse })
+  @ApiErrors(400, 401)
   async listPractitioners(@Query() q: ListPractitionersQuery) {
     return { practitioners: await this.directory.listPractitioners(q) };
   }
 
   @Get('communes')
   @ApiOperation({ summary: 'Autocomplétion des communes (nom, code postal ou code INSEE)' })
+  @ApiOkResponse({ type: CommuneListResponse })
+  @ApiErrors(400, 401)
   async searchCommunes(@Query() q: CommuneSearchQuery) {
     return { communes: await this.communes.search(q.q) };
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { Public } from '../auth/auth.decorators';
@@ -7,6 +7,8 @@ import { AppConfig } from '../config/app-config';
 import { missingProviders } from '../notifications/channels';
 import { REDIS } from '../redis/redis.module';
 import { within } from '../redis/within';
+import { ApiErrors } from '../errors/error-response';
+import { HealthResponse } from './dto/health.responses';
 
 @ApiTags('health')
 @Controller('health')
@@ -21,8 +23,25 @@ export class HealthController {
 
   @Public()
   @Get()
-  @HealthCheck()
+  // Documented here rather than by terminus, whose 503 is not what ErrorFilter answers.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: '200 quand PostgreSQL et Redis répondent, 503 sinon ; `messages` nomme les fournisseurs SMS / e-mail manquants (sans effet sur le statut)' })
+  @ApiOkResponse({ type: HealthResponse, description: 'PostgreSQL et Redis répondent : ce réplica peut servir' })
+  @ApiErrors({
+    status: 503,
+    description: '`service_unavailable` : PostgreSQL ou Redis ne répond pas ; `details` donne l’état de chaque vérification',
+    examples: {
+      redisDown: {
+        summary: 'Redis ne répond pas',
+        value: {
+          statusCode: 503,
+          error: 'service_unavailable',
+          message: 'Service momentanément indisponible (base de données ou Redis injoignable)',
+          details: { postgres: { status: 'up' }, redis: { status: 'down', message: 'connect ECONNREFUSED 127.0.0.1:6379' }, messages: { status: 'up', delivered: true } },
+        },
+      },
+    },
+  })
   check() {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: 1500 }),

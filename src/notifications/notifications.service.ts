@@ -6,6 +6,7 @@ import { notificationScope } from '../auth/scope';
 import { AppConfig } from '../config/app-config';
 import { LimitsService } from '../limits/limits.service';
 import { preparedQuery } from '../database/prepared';
+import { ConflictError, NotFoundError } from '../errors/domain-errors';
 import { updateReturning } from '../database/returning';
 import { ChannelKind, channelsFor, missingProviders, NotificationChannel } from './channels';
 import { ListNotificationsQuery } from './dto/notifications.dto';
@@ -195,6 +196,27 @@ export class NotificationsService implements OnApplicationBootstrap, OnModuleDes
    * bookings and requests in the caller's scope. They carry patients' phone numbers: the reading is
    * audited (as a read of those bookings and requests) in the same statement.
    */
+  /**
+   * `POST /notifications/:id/retry` (coordination, admins): a failed message is queued again, its
+   * attempts afresh, within the caller's scope (404 otherwise); 409 when it is not failed.
+   */
+  async retry(principal: Principal, id: string) {
+    const scope = notificationScope(principal, 2);
+    const rows = await updateReturning(
+      this.dataSource,
+      `UPDATE notification n SET status = 'queued', attempts = 0, claimed_until = NULL, send_at = now(), status_changed_at = now()
+        WHERE n.id = $1 AND n.status = 'failed' AND ${scope.sql} RETURNING n.id, n.send_at`,
+      [id, ...scope.params],
+    );
+    if (!rows.length) {
+      const [row] = await this.dataSource.query(`SELECT n.status FROM notification n WHERE n.id = $1 AND ${scope.sql}`, [id, ...scope.params]);
+      if (!row) throw new NotFoundError('Message');
+      throw new ConflictError('not_failed', row.status === 'queued' ? 'Ce message est déjà en file d’envoi' : 'Ce message n’est pas en échec : il n’y a rien à renvoyer');
+    }
+    await this.producer.add([{ id: rows[0].id, sendAt: rows[0].send_at }]);
+    return { id, status: 'queued' as const };
+  }
+
   async list(principal: Principal, q: ListNotificationsQuery) {
     const scope = notificationScope(principal, 5);
     const a = 5 + scope.params.length;

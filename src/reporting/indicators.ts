@@ -50,20 +50,22 @@ export function slotsSql(v: Variant): string {
 
 /**
  * A CPTS's requests: filed by its members, or the regulation's located in its communes or matched
- * to one of its slots (the coordination's scope of requests), each once.
+ * to one of its slots (the coordination's scope of requests), each once; each branch an index range
+ * (the last through the CPTS's bookings made by the engine: booking_matching_community_idx).
  */
 const SCOPED_REQUESTS = `
-  WITH ids AS (
-    SELECT r.id FROM snp_request r
+  WITH r AS (
+    SELECT r.id, r.status, r.created_at, r.booking_id FROM snp_request r
      WHERE r.created_by_community_id = $3 AND r.created_at >= $1 AND r.created_at < $2
     UNION
-    SELECT r.id FROM snp_request r
+    SELECT r.id, r.status, r.created_at, r.booking_id FROM snp_request r
      WHERE r.created_by_role = 'regulator' AND r.created_at >= $1 AND r.created_at < $2
        AND r.location_commune_code = ANY ((SELECT c.commune_codes FROM community c WHERE c.id = $3)::text[])
     UNION
-    SELECT r.id FROM booking mb JOIN snp_request r ON r.booking_id = mb.id
-     WHERE mb.community_id = $3 AND mb.channel = 'matching' AND mb.created_at >= $1
-       AND r.created_by_role = 'regulator' AND r.created_at >= $1 AND r.created_at < $2)
+    SELECT r.id, r.status, r.created_at, r.booking_id FROM booking mb
+     CROSS JOIN LATERAL (SELECT x.id, x.status, x.created_at, x.booking_id FROM snp_request x
+                          WHERE x.booking_id = mb.id AND x.created_by_role = 'regulator' AND x.created_at >= $1 AND x.created_at < $2 LIMIT 1) r
+     WHERE mb.community_id = $3 AND mb.channel = 'matching' AND mb.created_at >= $1)
   `;
 
 export function requestsSql(v: Variant): string {
@@ -76,8 +78,8 @@ export function requestsSql(v: Variant): string {
            count(*) FILTER (WHERE r.status = 'cancelled')::int AS cancelled,
            count(*) FILTER (WHERE r.status = 'pending')::int AS pending,
            count(*) FILTER (WHERE r.status = 'matched' AND b.slot_starts_at <= r.created_at + interval '24 hours')::int AS matched_within_24h
-      FROM ${v.scoped ? 'ids JOIN snp_request r ON r.id = ids.id' : 'snp_request r'}
-      LEFT JOIN booking b ON b.id = r.booking_id
+      FROM ${v.scoped ? 'r' : 'snp_request r'}
+      LEFT JOIN booking b ON b.id = r.booking_id AND r.status = 'matched'
      ${v.scoped ? '' : 'WHERE r.created_at >= $1 AND r.created_at < $2'}
      ${v.weekly ? 'GROUP BY 1' : ''}`;
 }

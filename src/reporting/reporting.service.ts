@@ -15,7 +15,7 @@ export interface Indicators extends Counters {
   communityId: string | null;
 }
 
-const statementName = (kind: string, v: Variant) => `indicators_${kind}_${v.scoped ? 'cpts' : 'all'}_${v.weekly ? 'weekly' : 'total'}_v1`;
+const statementName = (kind: string, v: Variant) => `indicators_${kind}_${v.scoped ? "cpts" : "all"}_${v.weekly ? "weekly" : "total"}_v2`;
 
 /** Per GP of a CPTS over a period (the dashboard's table): `$1`–`$2` the period, `$3` the CPTS. */
 const PER_PRACTITIONER_SQL = `

@@ -315,6 +315,17 @@ describe('tenant isolation: every route × every role × own / other practice / 
     { route: 'GET /requests/:id', call: async (c, rel) => c.http('get', `/requests/${await snpRequest(rel, c.role)}`), expect: { ...BOOKING_SIDES, gp: 403 } },
     { route: 'POST /requests/:id/cancel', call: async (c, rel) => c.http('post', `/requests/${await snpRequest(rel, c.role)}/cancel`).send({}), expect: { ...BOOKING_SIDES, gp: 403 } },
 
+    // A failed message sent again: the coordination of its CPTS, the admins.
+    {
+      route: 'POST /notifications/:id/retry',
+      call: async (c, rel) => {
+        const { id } = await booking(rel, c.role);
+        const [n] = await ds.query(`UPDATE notification SET status = 'failed' WHERE id = (SELECT id FROM notification WHERE booking_id = $1 ORDER BY created_at LIMIT 1) RETURNING id`, [id]);
+        return c.http('post', `/notifications/${n.id}/retry`);
+      },
+      expect: only({ admin: 200, coordinator: [200, 200, 404] }),
+    },
+
     // What the coordination reads about patients.
     {
       route: 'GET /notifications',

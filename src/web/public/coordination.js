@@ -136,7 +136,8 @@ export function mountCoordination(user) {
 
 /**
  * « Messages non remis »: SMS and e-mails the service could not deliver (GET /notifications?status=failed),
- * for the coordination to reach the person another way. The API has no route to send one again.
+ * each with « Renvoyer » (POST /notifications/:id/retry: queued again, its attempts afresh), or for
+ * the coordination to reach the person another way.
  */
 function failedMessages(container) {
   const status = h('p', { class: 'small', role: 'status', 'aria-live': 'polite' });
@@ -144,7 +145,7 @@ function failedMessages(container) {
   const title = h('h2', { id: 'failed-title' }, 'Messages non remis');
   container.replaceChildren(h('section', { class: 'card', 'aria-labelledby': 'failed-title' },
     title,
-    h('p', { class: 'small' }, 'SMS et e-mails que le service n’a pas pu remettre, malgré ses nouvelles tentatives : prévenez la personne autrement (téléphone, e-mail).'),
+    h('p', { class: 'small' }, 'SMS et e-mails que le service n’a pas pu remettre, malgré ses nouvelles tentatives : renvoyez-les une fois la cause réglée (numéro corrigé, fournisseur revenu), ou prévenez la personne autrement (téléphone, e-mail).'),
     status, body));
   const show = renderer((notifications) => {
     title.textContent = notifications.length ? `Messages non remis (${notifications.length})` : 'Messages non remis';
@@ -154,19 +155,31 @@ function failedMessages(container) {
         caption: 'Messages non remis, les plus récents d’abord',
         captionHidden: true,
         columns: ['Créé', 'Message', 'Canal', 'Destinataire', 'Essais', 'Erreur'],
+        action: 'Action',
         rows: notifications.map((n) => h('tr', {},
           h('td', {}, when(n.createdAt)),
           h('td', {}, TEMPLATES[n.template] ?? n.template),
           h('td', {}, CHANNELS[n.channel] ?? n.channel),
           h('td', {}, n.to ? (n.channel === 'sms' ? phone(n.to) : n.to) : 'aucun'),
           h('td', {}, String(n.attempts)),
-          h('td', {}, n.error ?? ''))),
+          h('td', {}, n.error ?? ''),
+          h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': `Renvoyer le message ${TEMPLATES[n.template] ?? n.template} du ${when(n.createdAt)}`, onclick: () => resend(n) }, 'Renvoyer')))),
       })
       : h('p', { class: 'empty' }, 'Aucun message en échec.'));
   });
-  async function refresh() {
+  async function resend(n) {
+    try {
+      await api(`/notifications/${n.id}/retry`, { method: 'POST' });
+      say(status, `Message renvoyé : il repart dans la file d’envoi (${CHANNELS[n.channel] ?? n.channel}).`);
+    } catch (e) {
+      say(status, e.message);
+    }
+    await refresh(true);
+  }
+  async function refresh(keepStatus = false) {
     try {
       const { notifications } = await api('/notifications', { query: { status: 'failed', limit: 100 } });
+      if (keepStatus !== true) say(status, '');
       say(status, '');
       show(notifications);
     } catch (e) {
