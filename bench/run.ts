@@ -13,6 +13,9 @@
  *   notifications  SMS sent per second by one worker vs a raw POST loop to the same local sink
  *   security       what issue 11's protections cost: the hold-then-book flow, a search and a list, against
  *                  the service before them (BENCH_BASELINE_REF, built in a git worktree) in the same run
+ *   reporting      a year of national activity written in SQL (60 CPTS, 1.35 M past slots, 1.19 M bookings,
+ *                  255,000 requests), then GET /indicators (a CPTS's year and last month, its weekly series,
+ *                  the national year) p50/p95 through HTTP vs the same four statements run raw
  *
  * The API runs as a child process (node dist/src/main.js), as in production, so the load generator
  * does not share its event loop. Results go to stdout and bench/results/<time>.json.
@@ -38,6 +41,7 @@ import { benchMatching, matchingIntegrity, median } from './matching';
 import { benchNotifications, discardQueuedMessages } from './notifications';
 import { seedTerritory } from './seed';
 import { BASELINE_REF, baselineBuild, benchSecurity } from './security';
+import { checkSameFigures, measure, ReportingAsk, ReportingDeps, reportingPeriods, seedReportingYear } from './reporting';
 import { benchWeb, placeCommunes } from './web';
 import { elapsedMs, LatencySummary, medianBy, ms, near, prng, ratio, summarize } from './stats';
 
@@ -68,6 +72,13 @@ const FHIR_RPPS_PER_SEARCH = 25;
 const WEB_SEARCHES = Number(process.env.BENCH_WEB_SEARCHES ?? 300);
 const NOTIFY_MESSAGES = Number(process.env.BENCH_NOTIFY_MESSAGES ?? 5000);
 const NOTIFY_CONCURRENCY = Number(process.env.NOTIFY_CONCURRENCY ?? 32);
+/** Reporting: requests per measure of one CPTS (and of the national figures), those not counted first, how many CPTS in rotation. */
+const REPORTING_REQUESTS = Number(process.env.BENCH_REPORTING_REQUESTS ?? 50);
+const REPORTING_NATIONAL_REQUESTS = Number(process.env.BENCH_REPORTING_NATIONAL_REQUESTS ?? 20);
+const REPORTING_WARMUP = Number(process.env.BENCH_REPORTING_WARMUP ?? 5);
+const REPORTING_CPTS = Number(process.env.BENCH_REPORTING_CPTS ?? 10);
+/** The bench territory's CPTS (the reporting phase adds one per cluster besides it). */
+const COMMUNITY = 'CPTS banc d’essai';
 const ADMIN = { email: 'bench-admin@bench.snp.local', password: 'bench-admin-password' };
 const PASSWORD = 'bench-user-password';
 
@@ -174,7 +185,7 @@ async function login(http: HttpClient, email: string, password: string): Promise
 }
 
 /** Creates an account through the API (as the admin) and answers its access token. */
-async function account(http: HttpClient, admin: string, body: { email: string; role: string; practiceId?: string }): Promise<string> {
+async function account(http: HttpClient, admin: string, body: { email: string; role: string; practiceId?: string; communityId?: string }): Promise<string> {
   const created = await http.request('POST', '/api/v1/users', { authorization: `Bearer ${admin}` }, { ...body, password: PASSWORD });
   if (created.status !== 201) throw new Error(`create ${body.role}: ${created.status} ${JSON.stringify(created.body)}`);
   return login(http, body.email, PASSWORD);
@@ -313,7 +324,7 @@ class Pgbench {
 }
 
 /** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,fhir,availability,web,booking,matching,notifications,security').split(',').map((x) => x.trim()));
+const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,fhir,availability,web,booking,matching,notifications,security,reporting').split(',').map((x) => x.trim()));
 
 /**
  * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
@@ -611,6 +622,66 @@ async function securityPhase(pool: Pool, centres: { lat: number; lon: number }[]
   return { security: figures };
 }
 
+/**
+ * The coordination's figures on a year of national activity: the year written in SQL (the API
+ * stopped), then this build's API started again; coordinators of REPORTING_CPTS CPTS created and
+ * signed in through it; each measure read through HTTP and raw, alternating, rotating over the CPTS.
+ */
+async function reportingPhase(pool: Pool) {
+  log(`\n## Reporting: the coordination's figures (GET /indicators, /indicators/weekly) on a year of national activity, one request at a time, ` +
+    `each followed by the same four statements run raw as the service runs them (at once, on a pool of 4 connections, three prepared)`);
+  const seed = await seedReportingYear(pool, COMMUNITY, log);
+  log(`${seed.communities} CPTS; past slots ${seed.pastSlots} (${JSON.stringify(seed.slotsByStatus)}); bookings on them ${seed.bookings} ` +
+    `(${JSON.stringify(seed.bookingsByChannel)}, ${JSON.stringify(seed.bookingsByStatus)}, ${seed.anonymisedBookings} anonymised); ` +
+    `requests of the year ${seed.requests} (${JSON.stringify(seed.requestsByStatus)}, ${seed.regulatorRequests} filed by the regulation); ` +
+    `VACUUM ANALYZE + CHECKPOINT ${seed.vacuumSeconds.toFixed(1)} s`);
+  const port = await freePort();
+  const api = await startApi(port);
+  const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
+  const sqlPool = new Pool({ connectionString: DATABASE_URL, max: 4 });
+  try {
+    const admin = await login(http, ADMIN.email, ADMIN.password);
+    const all: string[] = (await pool.query(`SELECT id FROM community ORDER BY name`)).rows.map((r) => r.id);
+    const chosen = Array.from({ length: Math.min(REPORTING_CPTS, all.length) }, (_, i) => all[Math.floor((i * all.length) / Math.min(REPORTING_CPTS, all.length))]);
+    const coordinators: ReportingDeps['coordinators'] = [];
+    for (const [i, communityId] of chosen.entries()) {
+      coordinators.push({ communityId, token: await account(http, admin, { email: `coordination${i}@bench.snp.local`, role: 'coordinator', communityId }) });
+    }
+    const deps: ReportingDeps = { http, sqlPool, admin, coordinators };
+    const { year, month } = reportingPeriods();
+    const first = coordinators[0];
+    const asks: ReportingAsk[] = [
+      { ...year, weekly: false, ...first },
+      { ...month, weekly: false, ...first },
+      { ...year, weekly: true, ...first },
+      { ...year, weekly: false, communityId: null, token: admin },
+    ];
+    const checks = await checkSameFigures(deps, asks);
+    for (const line of checks) log(line);
+    log(`${REPORTING_REQUESTS} requests per CPTS measure (${REPORTING_NATIONAL_REQUESTS} national), each CPTS of ${coordinators.length} in turn, after ${REPORTING_WARMUP} not counted`);
+    const runs: Array<[string, string, { from: string; to: string }, boolean, boolean, number]> = [
+      ['cptsYear', `a CPTS's year (${year.from} → ${year.to}), its coordinator`, year, false, false, REPORTING_REQUESTS],
+      ['cptsMonth', `the same CPTS's last month (${month.from} → ${month.to})`, month, false, false, REPORTING_REQUESTS],
+      ['cptsWeekly', `the same CPTS's weekly series for the year (GET /indicators/weekly)`, year, true, false, REPORTING_REQUESTS],
+      ['nationalYear', `the national year (the admin, every CPTS together)`, year, false, true, REPORTING_NATIONAL_REQUESTS],
+    ];
+    const measures: Record<string, unknown> = {};
+    for (const [key, title, period, weekly, national, n] of runs) {
+      log(`${title}:`);
+      const m = await measure(deps, key, period, weekly, national, n, REPORTING_WARMUP);
+      const isYear = period === year;
+      logVersus(m.http, m.sql, ['HTTP', 'SQL'], isYear ? `; target p95 ≤ 500 ms: ${verdict(m.http.p95 <= 500)}; target p95 ≤ 1.5× SQL: ${verdict(m.ratioP95 <= 1.5)}`
+        : `; target p95 ≤ 1.5× SQL: ${verdict(m.ratioP95 <= 1.5)}`);
+      measures[key] = { ...m, targetsMet: (!isYear || m.http.p95 <= 500) && m.ratioP95 <= 1.5 };
+    }
+    return { reporting: { seed, communities: chosen, checks, ...measures } };
+  } finally {
+    await http.close();
+    await sqlPool.end();
+    await stopProcess(api);
+  }
+}
+
 async function main() {
   const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
   const queue = new Queue(MATCHING_QUEUE, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
@@ -628,7 +699,7 @@ async function main() {
     api = await startApi(port);
     log(`API up on port ${port} (migrations + commune list) in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
     t = process.hrtime.bigint();
-    const territory = await seedTerritory(pool, 'CPTS banc d’essai');
+    const territory = await seedTerritory(pool, COMMUNITY);
     log(`seeded ${territory.practices} practices in ${territory.clusters} clusters, ${territory.practitioners} practitioners, ${territory.slots} slots over 7 days in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
 
     http = new HttpClient(new URL(`http://127.0.0.1:${port}`), CLIENTS);
@@ -675,6 +746,13 @@ async function main() {
       await stopProcess(api);
       api = undefined;
       Object.assign(phases, await securityPhase(pool, territory.centres));
+    }
+    if (PHASES.has('reporting')) {
+      // Last: it rewrites the territory (one CPTS per cluster) and a year of history; it writes with
+      // no API up, then starts this build's own.
+      if (api) await stopProcess(api);
+      api = undefined;
+      Object.assign(phases, await reportingPhase(pool));
     }
 
     const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, territory: { ...territory, centres: undefined }, ...phases };
