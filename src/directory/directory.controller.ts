@@ -7,7 +7,8 @@ import { CommunesService } from './communes.service';
 import { Practice } from './practice.entity';
 import { DirectoryService } from './directory.service';
 import {
-  CommuneSearchQuery, CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto,
+  CommuneSearchQuery, CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto, UpdatePracticeDto,
+  UpdatePractitionerDto,
 } from './dto/directory.dto';
 import { ApiErrors, forbiddenExcept } from '../errors/error-response';
 import {
@@ -85,6 +86,30 @@ export class DirectoryController {
   )
   createPractitioner(@CurrentPrincipal() p: Principal, @Body() dto: CreatePractitionerDto) {
     return this.directory.createPractitioner(p, dto);
+  }
+
+  @Roles('admin', 'coordinator')
+  @Patch('practices/:id')
+  @ApiOperation({ summary: 'Modifier un cabinet de sa CPTS (nom, téléphone, adresse ; une nouvelle adresse le replace)' })
+  @ApiOkResponse({ type: PracticeResponse })
+  @ApiErrors(
+    400,
+    401,
+    forbiddenExcept(['admin', 'coordinator']),
+    { status: 404, description: '`not_found` : cabinet inconnu, ou d’une autre CPTS' },
+    { status: 422, description: '`commune_unknown`, `commune_location_unknown`, `postcode_unknown` : comme à l’inscription' },
+  )
+  async updatePractice(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Body() dto: UpdatePracticeDto) {
+    return presentPractice(await this.directory.updatePractice(p, id, dto));
+  }
+
+  @Roles('admin', 'coordinator')
+  @Patch('practitioners/:id')
+  @ApiOperation({ summary: 'Modifier un praticien de sa CPTS (nom, profession, âge minimum, modalités ; ni son RPPS ni son cabinet)' })
+  @ApiOkResponse({ type: PractitionerResponse })
+  @ApiErrors(400, 401, forbiddenExcept(['admin', 'coordinator']), { status: 404, description: '`not_found` : praticien inconnu, ou d’une autre CPTS' })
+  updatePractitioner(@CurrentPrincipal() p: Principal, @UuidParam() id: string, @Body() dto: UpdatePractitionerDto) {
+    return this.directory.updatePractitioner(p, id, dto);
   }
 
   @Get('practices')

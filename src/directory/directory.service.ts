@@ -7,7 +7,7 @@ import { isCoordination, Principal } from '../auth/roles';
 import { toE164 } from '../validation/phone';
 import { CommunesService } from './communes.service';
 import { Community } from './community.entity';
-import { CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto } from './dto/directory.dto';
+import { CreateCommunityDto, CreatePracticeDto, CreatePractitionerDto, ListPracticesQuery, ListPractitionersQuery, UpdateCommunityDto, UpdatePracticeDto, UpdatePractitionerDto } from './dto/directory.dto';
 import { addressParts } from './address';
 import { updateReturning } from '../database/returning';
 import { DEFAULT_SPECIALTY } from './professions';
@@ -120,6 +120,52 @@ export class DirectoryService {
         modalities: dto.modalities ?? ['in_person'],
       }),
     );
+  }
+
+  /**
+   * `PATCH /practices/:id`: a coordinator changes their CPTS's practices (the CPTS is in the
+   * statement that finds it: another's is 404), an admin any. A new address or commune places the
+   * practice again (given location, else the geocoder, else the commune's centre).
+   */
+  async updatePractice(principal: Principal, id: string, dto: UpdatePracticeDto): Promise<Practice> {
+    const scope = coordinationScope(principal);
+    const current = await this.practices.findOneBy(scope ? { id, communityId: scope } : { id });
+    if (!current) throw new NotFoundError('Cabinet');
+    const next: Partial<Practice> = {};
+    if (dto.name !== undefined) next.name = dto.name;
+    if (dto.kind !== undefined) next.kind = dto.kind;
+    if (dto.phone !== undefined) next.phone = toE164(dto.phone, await communityPhoneRegion(this.dataSource, current.communityId))!;
+    const moved = dto.address !== undefined || dto.communeCode !== undefined || dto.postcode !== undefined || dto.city !== undefined;
+    if (moved) {
+      const communeCode = dto.communeCode ?? current.communeCode;
+      const address = dto.address ?? current.address;
+      const commune = await this.communes.byCode(communeCode);
+      if (!commune) throw new UnprocessableError('commune_unknown', `La commune ${communeCode} n'existe pas dans le code officiel géographique`);
+      const parts = addressParts(address, dto, commune);
+      if (!parts.postcode) throw new UnprocessableError('postcode_unknown', `Indiquez le code postal du cabinet (postcode) : la commune ${commune.name} n’en a pas dans la liste officielle`);
+      const location = dto.location ?? (await this.communes.locateAddress(address, communeCode)) ?? (await this.practiceCentre(communeCode, commune.name));
+      Object.assign(next, { address, communeCode, addressLine: parts.line, postcode: parts.postcode, city: parts.city, lat: location.lat, lon: location.lon });
+    } else if (dto.location) {
+      Object.assign(next, { lat: dto.location.lat, lon: dto.location.lon });
+    }
+    if (Object.keys(next).length) await this.practices.update({ id: current.id, communityId: current.communityId }, next);
+    return (await this.practices.findOneBy({ id: current.id }))!;
+  }
+
+  /** `PATCH /practitioners/:id`: a coordinator changes their CPTS's practitioners (another CPTS's: 404), an admin any. */
+  async updatePractitioner(principal: Principal, id: string, dto: UpdatePractitionerDto): Promise<Practitioner> {
+    const scope = coordinationScope(principal);
+    const found = scope
+      ? await this.practitioners.createQueryBuilder('pr').innerJoin(Practice, 'p', 'p.id = pr.practiceId AND p.communityId = :scope', { scope }).where('pr.id = :id', { id }).getOne()
+      : await this.practitioners.findOneBy({ id });
+    if (!found) throw new NotFoundError('Praticien');
+    const next: Partial<Practitioner> = {};
+    for (const key of ['firstName', 'lastName', 'profession', 'specialty', 'minPatientAgeMonths', 'modalities'] as const) {
+      if (dto[key] !== undefined) (next as Record<string, unknown>)[key] = dto[key];
+    }
+    if (dto.profession !== undefined && dto.specialty === undefined) next.specialty = DEFAULT_SPECIALTY[dto.profession] ?? found.specialty ?? null;
+    if (Object.keys(next).length) await this.practitioners.update({ id: found.id }, next);
+    return (await this.practitioners.findOneBy({ id: found.id }))!;
   }
 
   listPractices(q: ListPracticesQuery): Promise<Practice[]> {

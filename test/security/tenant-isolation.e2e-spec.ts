@@ -262,6 +262,8 @@ describe('tenant isolation: every route × every role × own / other practice / 
       call: (c, rel) => c.http('post', '/practitioners').send({ rpps: randomRpps(), firstName: 'Jean', lastName: unique('Dr'), profession: 'general_practitioner', practiceId: tenantOf(rel).practiceId }),
       expect: only({ admin: 201, coordinator: [201, 201, 403] }),
     },
+    { route: 'PATCH /practices/:id', call: (c, rel) => c.http('patch', `/practices/${tenantOf(rel).practiceId}`).send({}), expect: only({ admin: 200, coordinator: [200, 200, 404] }) },
+    { route: 'PATCH /practitioners/:id', call: (c, rel) => c.http('patch', `/practitioners/${tenantOf(rel).practitionerId}`).send({}), expect: only({ admin: 200, coordinator: [200, 200, 404] }) },
     { route: 'GET /practices', call: (c, rel) => c.http('get', `/practices?communityId=${tenantOf(rel).communityId}`), expect: ALL(200) },
     { route: 'GET /practitioners', call: (c, rel) => c.http('get', `/practitioners?practiceId=${tenantOf(rel).practiceId}`), expect: ALL(200) },
     { route: 'GET /communes', call: (c) => c.http('get', '/communes?q=chateau'), expect: ALL(200) },
@@ -320,7 +322,8 @@ describe('tenant isolation: every route × every role × own / other practice / 
       route: 'POST /notifications/:id/retry',
       call: async (c, rel) => {
         const { id } = await booking(rel, c.role);
-        const [n] = await ds.query(`UPDATE notification SET status = 'failed' WHERE id = (SELECT id FROM notification WHERE booking_id = $1 ORDER BY created_at LIMIT 1) RETURNING id`, [id]);
+        // (An UPDATE through TypeORM answers [rows, count].)
+        const [[n]] = await ds.query(`UPDATE notification SET status = 'failed' WHERE id = (SELECT id FROM notification WHERE booking_id = $1 ORDER BY created_at LIMIT 1) RETURNING id`, [id]);
         return c.http('post', `/notifications/${n.id}/retry`);
       },
       expect: only({ admin: 200, coordinator: [200, 200, 404] }),

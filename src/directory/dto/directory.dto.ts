@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsLatitude, IsLongitude, IsNumber, IsObject, IsOptional, IsUUID, Matches, Max, Min, ValidateNested,
@@ -133,3 +133,9 @@ export class CommuneSearchQuery {
   @IsText(80)
   q: string;
 }
+
+/** `PATCH /practices/:id`: what a practice's details may become (its CPTS never changes); a new address or commune places it again. */
+export class UpdatePracticeDto extends PartialType(OmitType(CreatePracticeDto, ['communityId'] as const)) {}
+
+/** `PATCH /practitioners/:id`: a practitioner's details (their RPPS and practice never change: their slots are the practice's). */
+export class UpdatePractitionerDto extends PartialType(OmitType(CreatePractitionerDto, ['rpps', 'practiceId'] as const)) {}
