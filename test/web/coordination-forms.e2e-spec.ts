@@ -68,10 +68,10 @@ describe('web: the coordination manages its members from the page', () => {
     await web.shot(page, 'coordination-failed-messages');
     // « Renvoyer »: queued again with its attempts afresh, and handled by the worker (the practice has no one to reach: it fails again).
     await failed.getByRole('button', { name: /^Renvoyer le message/ }).click();
-    await page.locator('#coordination-failed [role="status"]', { hasText: 'Message renvoyé' }).waitFor();
+    await page.locator('#coordination-failed [role="status"]', { hasText: 'Message renvoyé' }).waitFor({ timeout: 20_000 });
     const [row0] = await ds.query(`SELECT status, attempts FROM notification WHERE booking_id = $1 AND template = 'booking_confirmed_practice'`, [booking.id]);
     expect(['queued', 'failed', 'sent', 'outbox']).toContain(row0.status);
-    await eventually(async () => (await ds.query(`SELECT attempts FROM notification WHERE booking_id = $1 AND template = 'booking_confirmed_practice'`, [booking.id]))[0].attempts, (n) => n >= 1);
+    await eventually(async () => (await ds.query(`SELECT attempts FROM notification WHERE booking_id = $1 AND template = 'booking_confirmed_practice'`, [booking.id]))[0].attempts, (n) => n >= 1, 20_000);
   });
 
   it('registers a practice, a practitioner and a secretariat’s account, says what to fix next to each field, and deactivates and reactivates the account', async () => {
