@@ -68,7 +68,9 @@ describe('web: the coordination manages its members from the page', () => {
     await web.shot(page, 'coordination-failed-messages');
     // « Renvoyer »: queued again with its attempts afresh, and handled by the worker (the practice has no one to reach: it fails again).
     await failed.getByRole('button', { name: /^Renvoyer le message/ }).click();
-    await page.locator('#coordination-failed [role="status"]', { hasText: 'Message renvoyé' }).waitFor({ timeout: 20_000 });
+    const said = page.locator('#coordination-failed [role="status"]');
+    await said.filter({ hasText: /\S/ }).waitFor({ timeout: 20_000 });
+    expect(await said.textContent()).toContain('Message renvoyé');
     const [row0] = await ds.query(`SELECT status, attempts FROM notification WHERE booking_id = $1 AND template = 'booking_confirmed_practice'`, [booking.id]);
     expect(['queued', 'failed', 'sent', 'outbox']).toContain(row0.status);
     await eventually(async () => (await ds.query(`SELECT attempts FROM notification WHERE booking_id = $1 AND template = 'booking_confirmed_practice'`, [booking.id]))[0].attempts, (n) => n >= 1, 20_000);
@@ -97,7 +99,7 @@ describe('web: the coordination manages its members from the page', () => {
     await page.getByLabel('Téléphone du cabinet').fill('02 37 21 00 00');
     await page.getByRole('button', { name: 'Inscrire le cabinet' }).click();
     await done(page, 'practices-status', `Cabinet « ${practiceName} » inscrit`);
-    expect(await row(page, 'practices-table', practiceName)).toEqual([practiceName, '5 place des Halles, 28000 Chartres', 'Chartres', '02 37 21 00 00']);
+    expect(await row(page, 'practices-table', practiceName)).toEqual([practiceName, '5 place des Halles, 28000 Chartres', 'Chartres', '02 37 21 00 00', 'Modifier']);
     expect(await page.getByLabel('Téléphone du cabinet').getAttribute('aria-invalid')).toBeNull();
     const { practices } = (await h.as(coordinator).get(`/practices?communityId=${scene.communityId}`).expect(200)).body;
     const practice = practices.find((p: any) => p.name === practiceName);
@@ -124,7 +126,7 @@ describe('web: the coordination manages its members from the page', () => {
     await page.getByLabel('Numéro RPPS (11 chiffres)').fill(rpps);
     await page.getByRole('button', { name: 'Inscrire le praticien' }).click();
     await done(page, 'practitioners-status', `Fiche de Dr Élise ${lastName} créée`);
-    expect(await row(page, 'practitioners-table', lastName.toUpperCase())).toEqual([`${lastName.toUpperCase()} Élise`, rpps, 'médecin généraliste', practiceName, 'au cabinet, téléconsultation', '15 ans']);
+    expect(await row(page, 'practitioners-table', lastName.toUpperCase())).toEqual([`${lastName.toUpperCase()} Élise`, rpps, 'médecin généraliste', practiceName, 'au cabinet, téléconsultation', '15 ans', 'Modifier']);
     const { practitioners } = (await h.as(coordinator).get(`/practitioners?practiceId=${practice.id}`).expect(200)).body;
     expect(practitioners[0]).toMatchObject({ rpps, minPatientAgeMonths: 180, modalities: ['in_person', 'teleconsultation'] });
 
@@ -197,4 +199,28 @@ describe('web: the coordination manages its members from the page', () => {
     expect(users.find((u: any) => u.email === email)).toMatchObject({ role: 'gp', practitionerId: practitioners[0].id, practiceId: practice.id, active: true });
     await web.shot(page, 'coordination-forms-accounts');
   }, 120_000);
+
+  it('changes a practice and a practitioner from their rows', async () => {
+    const page = await web.page();
+    await signIn(page, coordinator.email, 'Coordination');
+    await page.locator('#practices-table tbody tr').first().waitFor();
+    await page.getByRole('button', { name: /^Modifier le cabinet Cabinet de Bonneval/ }).click();
+    await page.getByLabel('Nom du cabinet').fill('Cabinet médical de Bonneval');
+    await page.getByLabel('Téléphone du cabinet').fill('02 37 47 00 00');
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).first().click();
+    await page.locator('#practices-status', { hasText: 'Cabinet « Cabinet médical de Bonneval » modifié.' }).waitFor();
+    expect((await row(page, 'practices-table', 'Cabinet médical de Bonneval'))[3]).toBe('02 37 47 00 00');
+    const [practice] = (await h.as(coordinator).get(`/practices?id=${scene.bonneval.id}`).expect(200)).body.practices;
+    expect(practice).toMatchObject({ name: 'Cabinet médical de Bonneval', phone: '+33237470000', communeCode: '28051' });
+
+    await page.getByRole('button', { name: /^Modifier la fiche de Dr Anne ROUX|^Modifier la fiche de Dr Anne Roux/ }).click();
+    await page.getByLabel('Âge minimum des patients (facultatif)').fill('3');
+    await page.getByLabel('en visite à domicile').check();
+    await page.locator('#practitioner-submit').click();
+    await page.locator('#practitioners-status', { hasText: 'modifiée' }).waitFor();
+    expect((await row(page, 'practitioners-table', 'ROUX'))[5]).toBe('3 ans');
+    const [roux] = (await h.as(coordinator).get(`/practitioners?id=${scene.olderOnly.id}`).expect(200)).body.practitioners;
+    expect(roux).toMatchObject({ minPatientAgeMonths: 36, modalities: expect.arrayContaining(['in_person', 'home_visit']) });
+    await web.shot(page, 'coordination-forms-edited');
+  });
 });

@@ -174,15 +174,18 @@ function failedMessages(container) {
     } catch (e) {
       say(status, e.message);
     }
-    await refresh(true);
+    await refresh();
   }
-  async function refresh(keepStatus = false) {
+  /** What the last failed refresh said: a later refresh clears that, never a word about a message sent again. */
+  let lastError = null;
+  async function refresh() {
     try {
       const { notifications } = await api('/notifications', { query: { status: 'failed', limit: 100 } });
-      if (keepStatus !== true) say(status, '');
-      say(status, '');
+      if (lastError !== null && status.textContent === lastError) say(status, '');
+      lastError = null;
       show(notifications);
     } catch (e) {
+      lastError = e.message;
       say(status, e.message);
     }
   }
@@ -243,6 +246,11 @@ function members(user) {
   let known = { practices: [], practitioners: [], users: [] };
   /** The account being edited with the form (null: the form creates one). */
   let editing = null;
+  /** The practice and the practitioner being edited with their forms (null: the form registers one). */
+  let editingPractice = null;
+  let editingPractitioner = null;
+  /** The commune field's text when a practice's edit began: unchanged, the commune is not sent. */
+  let practiceCommuneShown = '';
 
   fillSelect($('practitioner-profession'), Object.entries(PROFESSIONS));
   fillSelect($('user-role'), roles.map((r) => [r, ROLE_NAMES[r] ?? r]));
@@ -283,7 +291,9 @@ function members(user) {
         caption: 'Cabinets de la CPTS',
         captionHidden: true,
         columns: ['Nom', 'Adresse', 'Commune', 'Téléphone'],
-        rows: practices.map((p) => h('tr', {}, h('td', {}, p.name), h('td', {}, p.address), h('td', {}, communes.get(p.communeCode) ?? p.communeCode), h('td', {}, phone(p.phone)))),
+        action: 'Action',
+        rows: practices.map((p) => h('tr', { dataset: { practice: p.id } }, h('td', {}, p.name), h('td', {}, p.address), h('td', {}, communes.get(p.communeCode) ?? p.communeCode), h('td', {}, phone(p.phone)),
+          h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': `Modifier le cabinet ${p.name}`, onclick: () => editPractice(p, communes.get(p.communeCode)) }, 'Modifier')))),
       })
       : h('p', { class: 'empty' }, 'Aucun cabinet inscrit.'));
   }
@@ -297,13 +307,15 @@ function members(user) {
         caption: 'Praticiens de la CPTS',
         captionHidden: true,
         columns: ['Nom', 'RPPS', 'Profession', 'Cabinet', 'Consulte', 'Âge minimum des patients'],
-        rows: practitioners.map((p) => h('tr', {},
+        action: 'Action',
+        rows: practitioners.map((p) => h('tr', { dataset: { practitioner: p.id } },
           h('td', {}, `${p.lastName.toUpperCase()} ${p.firstName}`),
           h('td', {}, p.rpps),
           h('td', {}, PROFESSIONS[p.profession] ?? p.profession),
           h('td', {}, practiceName(p.practiceId)),
           h('td', {}, (p.modalities ?? []).map((m) => MODALITIES[m] ?? m).join(', ')),
-          h('td', {}, p.minPatientAgeMonths ? age(p.minPatientAgeMonths) : 'tout âge'))),
+          h('td', {}, p.minPatientAgeMonths ? age(p.minPatientAgeMonths) : 'tout âge'),
+          h('td', {}, h('button', { type: 'button', class: 'secondary', 'aria-label': `Modifier la fiche de ${doctor(p)}`, onclick: () => editPractitioner(p) }, 'Modifier')))),
       })
       : h('p', { class: 'empty' }, 'Aucun praticien inscrit.'));
   }
@@ -361,6 +373,38 @@ function members(user) {
 
   // ------------------------------------------------------------ practices
 
+  /** The practice form back to registering one. */
+  function stopEditingPractice() {
+    editingPractice = null;
+    $('practice-form').reset();
+    clearErrors($('practice-form'), $('practice-error'));
+    $('practice-form-summary').textContent = 'Inscrire un cabinet';
+    $('practice-submit').textContent = 'Inscrire le cabinet';
+    $('practice-cancel-edit').hidden = true;
+    $('practice-community-field').hidden = !admin;
+  }
+
+  function editPractice(p, communeNameShown) {
+    stopEditingPractice();
+    editingPractice = p;
+    $('practice-add').open = true;
+    $('practice-name').value = p.name;
+    $('practice-address').value = p.address;
+    practiceCommuneShown = `${communeNameShown ?? p.communeCode} (${p.postcode ?? p.communeCode})`;
+    $('practice-commune').value = practiceCommuneShown;
+    $('practice-phone').value = phone(p.phone);
+    $('practice-community-field').hidden = true;
+    $('practice-form-summary').textContent = `Modifier le cabinet ${p.name}`;
+    $('practice-submit').textContent = 'Enregistrer les modifications';
+    $('practice-cancel-edit').hidden = false;
+    $('practice-name').focus();
+  }
+  $('practice-cancel-edit').addEventListener('click', () => {
+    const id = editingPractice?.id;
+    stopEditingPractice();
+    (document.querySelector(`#practices-table tr[data-practice="${id}"] button`) ?? $('practice-name')).focus();
+  });
+
   $('practice-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     const form = event.currentTarget;
@@ -368,12 +412,13 @@ function members(user) {
     clearErrors(form, error);
     const f = { name: $('practice-name'), address: $('practice-address'), commune: $('practice-commune'), phone: $('practice-phone'), community: $('practice-community') };
     const problems = [];
-    if (admin && !f.community.value) problems.push([f.community, 'Choisissez la CPTS du cabinet.']);
+    if (admin && !editingPractice && !f.community.value) problems.push([f.community, 'Choisissez la CPTS du cabinet.']);
     if (!f.name.value.trim()) problems.push([f.name, 'Indiquez le nom du cabinet.']);
     if (!f.address.value.trim()) problems.push([f.address, 'Indiquez l’adresse du cabinet.']);
     if (!f.phone.value.trim()) problems.push([f.phone, 'Indiquez le téléphone du cabinet.']);
     let communeCode;
     if (!f.commune.value.trim()) problems.push([f.commune, 'Indiquez la commune du cabinet.']);
+    else if (editingPractice && f.commune.value === practiceCommuneShown) communeCode = undefined;
     else {
       try {
         communeCode = await communeCodeOf(f.commune, $('practice-communes'));
@@ -385,6 +430,17 @@ function members(user) {
     const button = event.submitter ?? form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
+      if (editingPractice) {
+        const changed = await api(`/practices/${editingPractice.id}`, {
+          method: 'PATCH',
+          body: { name: f.name.value.trim(), address: f.address.value.trim(), phone: f.phone.value.trim(), ...(communeCode ? { communeCode } : {}) },
+        });
+        stopEditingPractice();
+        say($('practices-status'), `Cabinet « ${changed.name} » modifié.`);
+        await refresh();
+        $('practices-status').focus();
+        return;
+      }
       const made = await api('/practices', {
         method: 'POST',
         body: { communityId: admin ? f.community.value : user.communityId, name: f.name.value.trim(), address: f.address.value.trim(), communeCode, phone: f.phone.value.trim() },
@@ -405,6 +461,44 @@ function members(user) {
   });
 
   // ------------------------------------------------------------ practitioners
+
+  /** The practitioner form back to registering one (RPPS and practice never change: only a new fiche has them). */
+  function stopEditingPractitioner() {
+    editingPractitioner = null;
+    $('practitioner-form').reset();
+    clearErrors($('practitioner-form'), $('practitioner-error'));
+    $('practitioner-rpps').readOnly = false;
+    $('practitioner-practice').disabled = false;
+    $('practitioner-form-summary').textContent = 'Inscrire un praticien';
+    $('practitioner-submit').textContent = 'Inscrire le praticien';
+    $('practitioner-cancel-edit').hidden = true;
+  }
+
+  function editPractitioner(p) {
+    stopEditingPractitioner();
+    editingPractitioner = p;
+    $('practitioner-add').open = true;
+    $('practitioner-rpps').value = p.rpps;
+    $('practitioner-rpps').readOnly = true;
+    $('practitioner-last-name').value = p.lastName;
+    $('practitioner-first-name').value = p.firstName;
+    $('practitioner-profession').value = p.profession;
+    $('practitioner-practice').value = p.practiceId;
+    $('practitioner-practice').disabled = true;
+    const months = p.minPatientAgeMonths ?? 0;
+    $('practitioner-min-age').value = months ? String(months % 12 === 0 ? months / 12 : months) : '';
+    $('practitioner-min-age-unit').value = months % 12 === 0 ? 'years' : 'months';
+    for (const box of $('practitioner-form').querySelectorAll('input[name="modality"]')) box.checked = (p.modalities ?? []).includes(box.value);
+    $('practitioner-form-summary').textContent = `Modifier la fiche de ${doctor(p)}`;
+    $('practitioner-submit').textContent = 'Enregistrer les modifications';
+    $('practitioner-cancel-edit').hidden = false;
+    $('practitioner-last-name').focus();
+  }
+  $('practitioner-cancel-edit').addEventListener('click', () => {
+    const id = editingPractitioner?.id;
+    stopEditingPractitioner();
+    (document.querySelector(`#practitioners-table tr[data-practitioner="${id}"] button`) ?? $('practitioner-rpps')).focus();
+  });
 
   $('practitioner-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -436,6 +530,17 @@ function members(user) {
     const button = event.submitter ?? form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
+      if (editingPractitioner) {
+        const changed = await api(`/practitioners/${editingPractitioner.id}`, {
+          method: 'PATCH',
+          body: { lastName: f.lastName.value.trim(), firstName: f.firstName.value.trim(), profession: f.profession.value, minPatientAgeMonths: minPatientAgeMonths ?? 0, modalities },
+        });
+        stopEditingPractitioner();
+        say($('practitioners-status'), `Fiche de ${doctor(changed)} modifiée.`);
+        await refresh();
+        $('practitioners-status').focus();
+        return;
+      }
       const made = await api('/practitioners', {
         method: 'POST',
         body: { rpps, lastName: f.lastName.value.trim(), firstName: f.firstName.value.trim(), profession: f.profession.value, practiceId: f.practice.value, minPatientAgeMonths, modalities },
