@@ -84,16 +84,8 @@ export class PatientCounters {
   withoutReferringGp: number;
 }
 
-export class IndicatorsResponse {
-  @ApiProperty({ type: String, format: 'date', example: '2026-11-01', description: 'premier jour (Paris), tel que demandé' })
-  from: string;
-
-  @ApiProperty({ type: String, format: 'date', example: '2026-11-30', description: 'dernier jour (Paris), inclus' })
-  to: string;
-
-  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', description: 'la CPTS comptée ; null : toutes ensemble (administrateurs)' })
-  communityId: string | null;
-
+/** The counters of the contract, for a period or one of its weeks. */
+export class IndicatorCounters {
   @ApiProperty({ type: RequestCounters })
   requests: RequestCounters;
 
@@ -110,24 +102,20 @@ export class IndicatorsResponse {
   patients: PatientCounters;
 }
 
-export class WeeklyIndicators {
+export class IndicatorsResponse extends IndicatorCounters {
+  @ApiProperty({ type: String, format: 'date', example: '2026-11-01', description: 'premier jour (Paris), tel que demandé' })
+  from: string;
+
+  @ApiProperty({ type: String, format: 'date', example: '2026-11-30', description: 'dernier jour (Paris), inclus' })
+  to: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: '3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f', description: 'la CPTS comptée ; null : toutes ensemble (administrateurs)' })
+  communityId: string | null;
+}
+
+export class WeeklyIndicators extends IndicatorCounters {
   @ApiProperty({ type: String, example: '2026-W45', description: 'semaine ISO (lundi → dimanche, heure de Paris)' })
   week: string;
-
-  @ApiProperty({ type: RequestCounters })
-  requests: RequestCounters;
-
-  @ApiProperty({ type: BookingCounters })
-  bookings: BookingCounters;
-
-  @ApiProperty({ type: SlotCounters })
-  slots: SlotCounters;
-
-  @ApiProperty({ type: PractitionerCounters })
-  practitioners: PractitionerCounters;
-
-  @ApiProperty({ type: PatientCounters })
-  patients: PatientCounters;
 }
 
 export class WeeklyIndicatorsResponse {
