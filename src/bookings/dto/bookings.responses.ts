@@ -1,3 +1,4 @@
+import { SearchResultSlot } from '../../slots/dto/slots.responses';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ROLES } from '../../auth/roles';
 import { PROFESSIONS } from '../../directory/professions';
@@ -59,20 +60,6 @@ export const patientProperty = () => ({
   description: 'l’identité du patient, ou `{anonymised: true, anonymisedAt, communeCode?, hasReferringGp?}` une fois anonymisé (effacement, durée de conservation)',
 });
 
-export class BookingSlot {
-  @ApiProperty({ type: String, format: 'uuid', example: '5f0c1a52-8f7e-4d0b-9c11-3a2b4c5d6e7f' })
-  id: string;
-
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-23T07:30:00.000Z' })
-  start: string;
-
-  @ApiProperty({ type: String, format: 'date-time', example: '2026-11-23T07:45:00.000Z' })
-  end: string;
-
-  @ApiProperty({ enum: MODALITIES, example: 'in_person' })
-  modality: string;
-}
-
 export class BookingPractitioner {
   @ApiProperty({ type: String, format: 'uuid', example: '0d6f3b9e-2c4a-4e1b-8a7d-1f2e3d4c5b6a' })
   id: string;
@@ -122,8 +109,8 @@ export class BookingResponse {
   @ApiPropertyOptional({ enum: ['sas'], description: 'sas : pris par la régulation depuis la plateforme SAS (transmis au SAS)' })
   origin?: string;
 
-  @ApiProperty({ type: BookingSlot })
-  slot: BookingSlot;
+  @ApiProperty({ type: SearchResultSlot })
+  slot: SearchResultSlot;
 
   @ApiProperty({ type: BookingPractitioner })
   practitioner: BookingPractitioner;
