@@ -2,7 +2,6 @@ import { SearchResultSlot } from '../../slots/dto/slots.responses';
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { ROLES } from '../../auth/roles';
 import { PROFESSIONS } from '../../directory/professions';
-import { MODALITIES } from '../../slots/slot-rules';
 
 /** What the booking routes answer (src/bookings/bookings.service.ts, patient.ts), for the OpenAPI document. */
 
