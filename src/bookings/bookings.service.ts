@@ -113,13 +113,14 @@ export interface BookingRequest {
  */
 function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null, sasFeed: boolean): unknown[] {
   const viewer = viewerOf(principal);
+  const gp = referral(req.patient);
   return [
     req.slotId, req.holdToken ?? null, ageMonths,
     req.patient.firstName, req.patient.lastName, req.patient.birthDate, phone, req.patient.email ?? null,
-    req.patient.communeCode ?? null, referral(req.patient).hasReferringGp ?? null, req.reason ?? null, channel,
+    req.patient.communeCode ?? null, gp.hasReferringGp ?? null, req.reason ?? null, channel,
     principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null, principal.role, principal.practiceId,
     idempotencyKey, requestHash, principal.ip ?? null,
-    viewer.audience, viewer.communityId, req.origin ?? null, sasFeed, referral(req.patient).referringGpRpps ?? null,
+    viewer.audience, viewer.communityId, req.origin ?? null, sasFeed, gp.referringGpRpps ?? null,
   ];
 }
 

@@ -53,7 +53,8 @@ export class RequestsService {
       throw new UnprocessableError('window_too_long', 'Une demande SNP se traite dans les 24 heures : notAfter au plus 24 h après maintenant (la coordination peut aller au-delà)');
     }
     const escalateAt = DateTime.max(now, notAfter.minus({ minutes: this.config.MATCHING_ESCALATION_MARGIN_MINUTES }));
-    const flags = priorityFlags({ hasReferringGp: referral(dto.patient).hasReferringGp, chronicCondition: dto.chronicCondition, ageMonths });
+    const gp = referral(dto.patient);
+    const flags = priorityFlags({ hasReferringGp: gp.hasReferringGp, chronicCondition: dto.chronicCondition, ageMonths });
     try {
       const [row] = await this.dataSource.query(
         `WITH r AS (INSERT INTO snp_request (patient_first_name, patient_last_name, patient_birth_date, patient_phone, patient_email, patient_commune_code,
@@ -65,10 +66,10 @@ export class RequestsService {
          SELECT * FROM r`,
         [
           dto.patient.firstName, dto.patient.lastName, dto.patient.birthDate, phone, dto.patient.email ?? null, dto.patient.communeCode ?? null,
-          referral(dto.patient).hasReferringGp ?? null, dto.chronicCondition ?? false, urgency(flags), dto.reason ?? null, dto.location.communeCode ?? null,
+          gp.hasReferringGp ?? null, dto.chronicCondition ?? false, urgency(flags), dto.reason ?? null, dto.location.communeCode ?? null,
           place.lat, place.lon, notBefore.toJSDate(), notAfter.toJSDate(), escalateAt.toJSDate(), dto.modalities ?? ['in_person'],
           dto.maxDistanceKm ?? DEFAULT_MAX_DISTANCE_KM, principal.kind === 'user' ? principal.id : null, principal.kind === 'api_key' ? principal.id : null,
-          principal.role, principal.practiceId, idempotencyKey ?? null, requestHash, principal.communityId, referral(dto.patient).referringGpRpps ?? null,
+          principal.role, principal.practiceId, idempotencyKey ?? null, requestHash, principal.communityId, gp.referringGpRpps ?? null,
           ...actorParams(principal), 'create',
         ],
       );
