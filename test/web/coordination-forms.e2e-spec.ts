@@ -208,7 +208,7 @@ describe('web: the coordination manages its members from the page', () => {
     await page.getByLabel('Nom du cabinet').fill('Cabinet médical de Bonneval');
     await page.getByLabel('Téléphone du cabinet').fill('02 37 47 00 00');
     await page.getByRole('button', { name: 'Enregistrer les modifications' }).first().click();
-    await page.locator('#practices-status', { hasText: 'Cabinet « Cabinet médical de Bonneval » modifié.' }).waitFor();
+    await done(page, 'practices-status', 'Cabinet « Cabinet médical de Bonneval » modifié.');
     expect((await row(page, 'practices-table', 'Cabinet médical de Bonneval'))[3]).toBe('02 37 47 00 00');
     const [practice] = (await h.as(coordinator).get(`/practices?id=${scene.bonneval.id}`).expect(200)).body.practices;
     expect(practice).toMatchObject({ name: 'Cabinet médical de Bonneval', phone: '+33237470000', communeCode: '28051' });
@@ -217,7 +217,7 @@ describe('web: the coordination manages its members from the page', () => {
     await page.getByLabel('Âge minimum des patients (facultatif)').fill('3');
     await page.getByLabel('en visite à domicile').check();
     await page.locator('#practitioner-submit').click();
-    await page.locator('#practitioners-status', { hasText: 'modifiée' }).waitFor();
+    await done(page, 'practitioners-status', 'modifiée');
     expect((await row(page, 'practitioners-table', 'ROUX'))[5]).toBe('3 ans');
     const [roux] = (await h.as(coordinator).get(`/practitioners?id=${scene.olderOnly.id}`).expect(200)).body.practitioners;
     expect(roux).toMatchObject({ minPatientAgeMonths: 36, modalities: expect.arrayContaining(['in_person', 'home_visit']) });
