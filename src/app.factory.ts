@@ -44,7 +44,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
   guardJsonBodies(app.getHttpAdapter().getInstance());
   registerSecurityHeaders(app);
-  app.enableShutdownHooks();
   // /fhir is the SAS platform's base URL, outside the API's own versioned prefix.
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', { path: 'fhir', method: RequestMethod.ALL }, { path: 'fhir/{*rest}', method: RequestMethod.ALL }] });
   app.useGlobalPipes(buildValidationPipe());

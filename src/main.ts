@@ -3,6 +3,7 @@ import { loadConfig } from './config/app-config';
 import { createApp } from './app.factory';
 import { AppConfig } from './config/app-config';
 import { ensureDatabase, startupMessage } from './database/startup-errors';
+import { closeOnSignals } from './operations/graceful-shutdown';
 
 let config: AppConfig | undefined;
 
@@ -10,6 +11,7 @@ async function main() {
   config = loadConfig();
   await ensureDatabase(config);
   const app = await createApp(config);
+  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, app);
   await app.listen(config.PORT, config.HOST);
   app.get(require('nestjs-pino').Logger).log(`listening on http://${config.HOST}:${config.PORT}`);
 }

@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
+import { closeOnSignals } from './operations/graceful-shutdown';
 
 /**
  * `npm run start:worker`: the same modules as the API, without HTTP, with queue workers and cron on.
@@ -14,7 +15,7 @@ async function main() {
   if (config.MIGRATIONS_RUN) await runMigrations(config);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { http: false }), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
   app.get(Logger).log('worker started');
 }
 

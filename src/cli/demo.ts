@@ -7,6 +7,7 @@ import { AccountsService } from '../auth/accounts.service';
 import { Principal } from '../auth/roles';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { ensureDatabase, startupMessage } from '../database/startup-errors';
+import { closeOnSignals } from '../operations/graceful-shutdown';
 import { CommunesService } from '../directory/communes.service';
 import { DirectoryService } from '../directory/directory.service';
 import { withRppsCheckDigit } from '../directory/rpps';
@@ -32,6 +33,7 @@ async function main() {
   await app.init();
   const accounts = await seed(app.get(DataSource), app.get(CommunesService), app.get(DirectoryService), app.get(AccountsService), app.get(SlotsService));
   const sas = await sasKey(app.get(DataSource), app.get(AccountsService));
+  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, app);
   await app.listen(config.PORT, config.HOST);
   const url = `http://localhost:${config.PORT}`;
   const lines = [
@@ -62,7 +64,12 @@ async function main() {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-async function seed(ds: DataSource, communes: CommunesService, directory: DirectoryService, accounts: AccountsService, slots: SlotsService) {
+/**
+ * Seeds the demo CPTS into the app's database (idempotent: re-running tops up, never duplicates);
+ * needs an admin account (ADMIN_EMAIL) and the official commune list. Also used by
+ * test/deploy/backup-restore.
+ */
+export async function seed(ds: DataSource, communes: CommunesService, directory: DirectoryService, accounts: AccountsService, slots: SlotsService) {
   await communes.importCoordinates(join(__dirname, '..', '..', 'data', 'communes-demo.csv'));
   const [admin] = await ds.query(`SELECT id FROM app_user WHERE role = 'admin' ORDER BY created_at LIMIT 1`);
   const seeder: Principal = { kind: 'user', id: admin.id, role: 'admin', practiceId: null, practitionerId: null, communityId: null };
@@ -122,7 +129,10 @@ async function sasKey(ds: DataSource, accounts: AccountsService) {
 
 const slug = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, '-');
 
-main().catch((e) => {
-  console.error(`La démo n'a pas pu démarrer : ${config ? startupMessage(e, config) : e instanceof Error ? e.message : e}`);
-  process.exit(1);
-});
+// Imported for its seeding (tests): only `node dist/src/cli/demo.js` starts the demo.
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`La démo n'a pas pu démarrer : ${config ? startupMessage(e, config) : e instanceof Error ? e.message : e}`);
+    process.exit(1);
+  });
+}

@@ -77,6 +77,13 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(0) @Max(720)
   MATCHING_ESCALATION_MARGIN_MINUTES = 60;
 
+  /**
+   * On SIGTERM (a deployment), a process stops taking work and finishes what it has (HTTP requests
+   * in flight, active jobs); past this it exits anyway (jobs not finished are taken over by another worker).
+   */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+
   /** Matching jobs run at once per worker process. */
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
   MATCHING_CONCURRENCY = 8;
@@ -84,6 +91,10 @@ export class AppConfig {
   /** SMS go to this HTTP webhook (`POST {"to","text"}`, 2xx = accepted); unset: to the outbox file. */
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'SMS_WEBHOOK_URL doit être une URL http(s)' })
   SMS_WEBHOOK_URL?: string = undefined;
+
+  /** An SMS webhook that has not answered within this is given up for this attempt (retried after the backoff). */
+  @Transform(toInt) @IsInt() @Min(500) @Max(60_000)
+  SMS_TIMEOUT_MS = 10_000;
 
   /** Bearer token sent to the SMS webhook, if it wants one. */
   @IsOptional() @IsString()

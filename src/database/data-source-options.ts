@@ -18,7 +18,10 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: config.DB_POOL_SIZE, application_name: 'cpts-snp' },
+    // A request waits at most 3 s for a connection (a full pool, a server that does not answer):
+    // then it is answered 503 and may be tried again, rather than hanging past the client's time-out.
+    connectTimeoutMS: 3000,
+    extra: { max: config.DB_POOL_SIZE, application_name: 'cpts-snp', keepAlive: true },
     // Off: TypeORM would print failed queries with their parameters, which can carry patient data.
     logging: false,
   };

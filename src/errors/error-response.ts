@@ -28,7 +28,7 @@ export const ERROR_CODES = [
   'outcome_too_early', 'rate_limited', 'account_locked', 'too_many_holds', 'service_unavailable', 'internal_error',
 ] as const;
 
-/** The body of every error answer: `{statusCode, error, message, details?, alternatives?}` (and `retryAfterSeconds` on a 429). */
+/** The body of every error answer: `{statusCode, error, message, details?, alternatives?}` (and `retryAfterSeconds` on a 429 or a 503). */
 export class ApiErrorResponse {
   @ApiProperty({ type: 'integer', example: 409, description: 'le statut HTTP de la réponse' })
   statusCode: number;
@@ -60,7 +60,7 @@ export class ApiErrorResponse {
   })
   alternatives?: SearchResultResponse[];
 
-  @ApiPropertyOptional({ type: 'integer', example: 60, description: '429 `rate_limited` et `account_locked` : secondes à attendre (aussi dans l’en-tête Retry-After)' })
+  @ApiPropertyOptional({ type: 'integer', example: 60, description: '429 `rate_limited` et `account_locked`, 503 `service_unavailable` : secondes à attendre avant de réessayer (aussi dans l’en-tête Retry-After)' })
   retryAfterSeconds?: number;
 }
 

@@ -40,6 +40,24 @@ const PG_INPUT_ERRORS: Record<string, [number, string, string]> = {
   '23505': [409, 'conflict', 'Cet élément existe déjà'],
 };
 
+/**
+ * The database could not be reached or dropped the connection (restart, network cut, pool time-out):
+ * the request may be tried again in a few seconds, on this replica or another. Postgres's SQLSTATE
+ * classes 08 (connection exception) and 57P01–57P03 (shutting down, cannot connect now), the
+ * socket's own errors, and node-postgres's messages when a connection ends or cannot be had.
+ */
+export function isDatabaseUnreachable(e: unknown): boolean {
+  const err = ((e as any)?.driverError ?? e) as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof err?.code === 'string' ? err.code : '';
+  if (/^08/.test(code) || /^57P0[123]$/.test(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
+  const message = typeof err?.message === 'string' ? err.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|not queryable/i.test(message);
+}
+
+/** Seconds after which a 503 says to try again. */
+const RETRY_AFTER_SECONDS = 5;
+
 /** The one place where errors become HTTP answers of the contract's shape (README, « API »). */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -48,7 +66,11 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      const err = (exception as any)?.driverError ?? exception;
+      // One line per failed request, without the query or its parameters (patient data).
+      this.logger.warn({ err: { code: err?.code, message: err?.message } }, 'database unreachable: answered 503');
+    } else if (body.statusCode >= 500) {
       const err = exception as Error;
       this.logger.error({ err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'unhandled error');
     }
@@ -81,6 +103,14 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof QueryFailedError) {
       const mapped = PG_INPUT_ERRORS[(exception as any).code];
       if (mapped) return { statusCode: mapped[0], error: mapped[1], message: mapped[2] };
+    }
+    if (isDatabaseUnreachable(exception)) {
+      return {
+        statusCode: 503,
+        error: 'service_unavailable',
+        message: 'Service momentanément indisponible (base de données injoignable) : réessayez dans quelques secondes',
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      } as ErrorBody;
     }
     // Fastify's own errors (malformed JSON, body too large, wrong content type) carry a 4xx statusCode.
     const status = (exception as any)?.statusCode;

@@ -1,12 +1,13 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../redis/worker-host';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { RetentionService } from '../privacy/retention.service';
 import { SlotsService } from '../slots/slots.service';
 import { MAINTENANCE_QUEUE, MaintenanceJob } from './maintenance.queue';
 
-@Processor(MAINTENANCE_QUEUE)
-export class MaintenanceProcessor extends WorkerHost {
+@Processor(MAINTENANCE_QUEUE, WORKER_OPTIONS)
+export class MaintenanceProcessor extends DrainingWorkerHost {
   private readonly logger = new Logger(MaintenanceProcessor.name);
 
   constructor(

@@ -1,4 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../redis/worker-host';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
@@ -6,8 +7,8 @@ import { DispatchJobData, MATCHING_QUEUE, MatchingJob, MatchJobData } from './ma
 import { MatchingService } from './matching.service';
 
 /** Runs where workers are enabled (API process by default, or `npm run start:worker`). */
-@Processor(MATCHING_QUEUE)
-export class MatchingProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Processor(MATCHING_QUEUE, WORKER_OPTIONS)
+export class MatchingProcessor extends DrainingWorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(MatchingProcessor.name);
 
   constructor(

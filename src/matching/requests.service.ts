@@ -73,7 +73,8 @@ export class RequestsService {
           ...actorParams(principal), 'create',
         ],
       );
-      await this.producer.requestFiled(row.id, row.escalate_at);
+      // Not awaited: the request is in Postgres; a Redis that hangs must not hold the answer (the reconciler re-adds a lost job).
+      void this.producer.requestFiled(row.id, row.escalate_at);
       return (await this.answer([row]))[0];
     } catch (e) {
       if (idempotencyKey && (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '')) {

@@ -42,13 +42,16 @@ export class SmsWebhookChannel implements NotificationChannel {
   readonly kind = 'sms' as const;
   readonly provider = 'sms-webhook';
   readonly delivers = true;
-  private readonly pool = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
+  private readonly pool: Agent;
 
+  /** `timeoutMs` bounds each phase (connecting, the answer's headers, its body): a hung provider costs one attempt, not the worker. */
   constructor(
     private readonly url: string,
     private readonly token?: string,
     private readonly timeoutMs = 10_000,
-  ) {}
+  ) {
+    this.pool = new Agent({ connections: 64, keepAliveTimeout: 30_000, connect: { timeout: timeoutMs } });
+  }
 
   async send(m: OutgoingMessage): Promise<{ providerId: string | null }> {
     let res: Dispatcher.ResponseData;
@@ -141,7 +144,7 @@ export class OutboxChannel implements NotificationChannel {
 
 /** The channels this configuration gives: SMS webhook and SMTP when set, the outbox otherwise. */
 export function channelsFor(config: AppConfig, logger: Logger): Record<ChannelKind, NotificationChannel> {
-  const sms = config.SMS_WEBHOOK_URL ? new SmsWebhookChannel(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : new OutboxChannel('sms', config.OUTBOX_DIR);
+  const sms = config.SMS_WEBHOOK_URL ? new SmsWebhookChannel(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN, config.SMS_TIMEOUT_MS) : new OutboxChannel('sms', config.OUTBOX_DIR);
   const email = config.SMTP_URL ? new SmtpChannel(config.SMTP_URL, config.MAIL_FROM) : new OutboxChannel('email', config.OUTBOX_DIR);
   logger.log({ sms: sms.provider, email: email.provider }, 'notification channels');
   return { sms, email };

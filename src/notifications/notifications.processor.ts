@@ -1,4 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../redis/worker-host';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '../config/app-config';
@@ -6,8 +7,8 @@ import { NOTIFICATIONS_QUEUE, NotificationsJob, SendJobData } from './notificati
 import { NotificationsService } from './notifications.service';
 
 /** Runs where workers are enabled (API process by default, or `npm run start:worker`). */
-@Processor(NOTIFICATIONS_QUEUE)
-export class NotificationsProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Processor(NOTIFICATIONS_QUEUE, WORKER_OPTIONS)
+export class NotificationsProcessor extends DrainingWorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(NotificationsProcessor.name);
 
   constructor(

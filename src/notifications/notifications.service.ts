@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { actorParams, auditListCte } from '../auth/audit.service';
 import { Principal } from '../auth/roles';
@@ -78,7 +78,7 @@ export const BUDGET_EXCEEDED = 'budget_exceeded';
 export class RetryLater extends Error {}
 
 @Injectable()
-export class NotificationsService implements OnApplicationBootstrap, OnModuleDestroy {
+export class NotificationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationsService.name);
   private channelsCache?: Record<ChannelKind, NotificationChannel>;
 
@@ -102,7 +102,8 @@ export class NotificationsService implements OnApplicationBootstrap, OnModuleDes
     else this.logger.log({ missing }, 'no message provider: messages go to the outbox file');
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the workers have finished their jobs (they stop in onModuleDestroy). */
+  async onApplicationShutdown(): Promise<void> {
     if (this.channelsCache) await Promise.all(Object.values(this.channelsCache).map((c) => c.close?.()));
   }
 
@@ -213,7 +214,8 @@ export class NotificationsService implements OnApplicationBootstrap, OnModuleDes
       if (!row) throw new NotFoundError('Message');
       throw new ConflictError('not_failed', row.status === 'queued' ? 'Ce message est déjà en file d’envoi' : 'Ce message n’est pas en échec : il n’y a rien à renvoyer');
     }
-    await this.producer.add([{ id: rows[0].id, sendAt: rows[0].send_at }]);
+    // Not awaited: the row is queued in Postgres; the reconciler re-adds a job Redis lost.
+    void this.producer.add([{ id: rows[0].id, sendAt: rows[0].send_at }]);
     return { id, status: 'queued' as const };
   }
 

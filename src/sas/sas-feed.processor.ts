@@ -1,12 +1,13 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Processor } from '@nestjs/bullmq';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../redis/worker-host';
 import { Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { SAS_FEED_QUEUE, SasFeedJob, SasSendJobData } from './sas-feed.queue';
 import { SasFeedService } from './sas-feed.service';
 
 /** Runs where workers are enabled (API process by default, or `npm run start:worker`). */
-@Processor(SAS_FEED_QUEUE, { concurrency: 4 })
-export class SasFeedProcessor extends WorkerHost {
+@Processor(SAS_FEED_QUEUE, { ...WORKER_OPTIONS, concurrency: 4 })
+export class SasFeedProcessor extends DrainingWorkerHost {
   private readonly logger = new Logger(SasFeedProcessor.name);
 
   constructor(private readonly feed: SasFeedService) {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { preparedQuery } from '../database/prepared';
@@ -56,7 +56,7 @@ export const OPERATOR_UNKNOWN = 'Le régulateur qui a pris ce rendez-vous n’a 
  * Redis lost.
  */
 @Injectable()
-export class SasFeedService implements OnModuleDestroy {
+export class SasFeedService implements OnApplicationShutdown {
   private readonly logger = new Logger(SasFeedService.name);
   private clientCache?: SasClient;
 
@@ -71,7 +71,8 @@ export class SasFeedService implements OnModuleDestroy {
     return (this.clientCache ??= new SasClient(this.config));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the workers have finished their jobs (they stop in onModuleDestroy). */
+  async onApplicationShutdown(): Promise<void> {
     await this.clientCache?.close();
   }
 
@@ -186,7 +187,8 @@ export class SasFeedService implements OnModuleDestroy {
       if (!row) throw new NotFoundError('Rendez-vous transmis au SAS');
       throw new ConflictError('not_failed', row.status === 'sent' ? 'Ce changement a déjà été transmis au SAS' : 'Ce changement est déjà en file d’envoi');
     }
-    await this.producer.add([id]);
+    // Not awaited: the row is queued in Postgres; the reconciler re-adds a job Redis lost.
+    void this.producer.add([id]);
     return { id, status: 'queued' };
   }
 }
