@@ -1,4 +1,4 @@
-import { createServer, Server } from 'http';
+import { createServer, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
 import { SMTPServer } from 'smtp-server';
 
@@ -16,7 +16,11 @@ export interface ReceivedSms {
 export class SmsSink {
   readonly accepted: ReceivedSms[] = [];
   readonly refused: ReceivedSms[] = [];
+  /** Every request that reached the sink, whatever its fate, with when it arrived. */
+  readonly arrivals: Array<ReceivedSms & { at: number; fate: 'accepted' | 'refused' | 'hung' | 'reset' }> = [];
   private readonly failures = new Map<string, number>();
+  private readonly misbehaviours = new Map<string, Array<'hang' | 'reset'>>();
+  private readonly hanging = new Set<ServerResponse>();
   private server!: Server;
 
   static async start(): Promise<SmsSink> {
@@ -27,13 +31,28 @@ export class SmsSink {
       req.on('end', () => {
         const { to, text } = JSON.parse(body);
         const sms: ReceivedSms = { to, text, idempotencyKey: req.headers['idempotency-key'] as string, authorization: req.headers.authorization };
+        const arrival = (fate: 'accepted' | 'refused' | 'hung' | 'reset') => sink.arrivals.push({ ...sms, at: Date.now(), fate });
+        const misbehaviour = sink.misbehaviours.get(to)?.shift();
+        if (misbehaviour === 'hang') {
+          // Never answered (until the sink closes): the sender's time-out must give up.
+          arrival('hung');
+          sink.hanging.add(res);
+          return;
+        }
+        if (misbehaviour === 'reset') {
+          arrival('reset');
+          req.socket.destroy();
+          return;
+        }
         const left = sink.failures.get(to) ?? 0;
         if (left > 0) {
+          arrival('refused');
           sink.failures.set(to, left - 1);
           sink.refused.push(sms);
           res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"unavailable"}');
           return;
         }
+        arrival('accepted');
         sink.accepted.push(sms);
         res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `sink-${sink.accepted.length}` }));
       });
@@ -51,11 +70,18 @@ export class SmsSink {
     this.failures.set(to, n);
   }
 
+  /** The next messages to `to` meet these fates in turn: `hang` (no answer ever) or `reset` (connection cut, no answer). */
+  misbehave(to: string, fates: Array<'hang' | 'reset'>): void {
+    this.misbehaviours.set(to, [...fates]);
+  }
+
   to(phone: string): ReceivedSms[] {
     return this.accepted.filter((m) => m.to === phone);
   }
 
   close(): Promise<void> {
+    for (const res of this.hanging) res.socket?.destroy();
+    this.server.closeAllConnections?.();
     return new Promise((r) => this.server.close(() => r()));
   }
 }
