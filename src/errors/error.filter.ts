@@ -44,9 +44,12 @@ const PG_INPUT_ERRORS: Record<string, [number, string, string]> = {
  * The database could not be reached or dropped the connection (restart, network cut, pool time-out):
  * the request may be tried again in a few seconds, on this replica or another. Postgres's SQLSTATE
  * classes 08 (connection exception) and 57P01–57P03 (shutting down, cannot connect now), the
- * socket's own errors, and node-postgres's messages when a connection ends or cannot be had.
+ * socket's own errors, node-postgres's messages when a connection ends or cannot be had, and
+ * TypeORM's when a transaction's connection was lost between two of its statements.
  */
 export function isDatabaseUnreachable(e: unknown): boolean {
+  // TypeORM hands a transaction's connection back when it breaks: the transaction's next statement finds it released.
+  if ((e as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
   const err = ((e as any)?.driverError ?? e) as { code?: unknown; message?: unknown } | undefined;
   const code = typeof err?.code === 'string' ? err.code : '';
   if (/^08/.test(code) || /^57P0[123]$/.test(code)) return true;
