@@ -65,7 +65,8 @@ export class AuthService implements OnApplicationBootstrap {
     const [{ admins }] = await this.dataSource.query(`SELECT count(*)::int AS admins FROM app_user WHERE role = 'admin'`);
     if (admins > 0) return;
     await this.accounts.createBootstrapAdmin(email, password).catch((e) => {
-      if (!(e instanceof ConflictError)) throw e;
+      // Created meanwhile by another process starting with this one (a first deployment's replicas).
+      if (!(e instanceof ConflictError) && !((e as any).code === '23505' && (e as any).constraint === 'app_user_email_uq')) throw e;
     });
     this.logger.log('bootstrap admin created');
   }

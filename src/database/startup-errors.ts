@@ -33,7 +33,8 @@ export async function ensureDatabase(config: AppConfig): Promise<void> {
     // eslint-disable-next-line no-console
     console.log(`Base de données « ${database} » créée sur ${host}.`);
   } catch (e) {
-    if ((e as { code?: string }).code === '42P04') return; // created meanwhile by another process
+    // Created meanwhile by another process (replicas starting together): 42P04, or 23505 when both CREATEs ran at once.
+    if (['42P04', '23505'].includes((e as { code?: string }).code ?? '')) return;
     throw new Error(`La base de données « ${database} » n’existe pas sur ${host} et n’a pas pu être créée (${(e as Error).message}) : créez-la (createdb ${database}) ou corrigez DATABASE_URL.`);
   } finally {
     await client.end().catch(() => undefined);
