@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
+import { EvictionPolicyCheck } from './eviction-policy';
 
 const logger = new Logger('Redis');
 
@@ -38,6 +39,7 @@ class RedisCloser implements OnApplicationShutdown {
       },
     },
     RedisCloser,
+    { provide: EvictionPolicyCheck, inject: [REDIS], useFactory: (redis: Redis) => new EvictionPolicyCheck(redis) },
   ],
   exports: [REDIS],
 })
