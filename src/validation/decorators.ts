@@ -8,6 +8,7 @@ import { INSEE_COMMUNE_PATTERN, POSTCODE_PATTERN } from '../directory/insee';
 import { isValidRpps } from '../directory/rpps';
 import { isValidFiness } from '../directory/finess';
 import { toE164 } from './phone';
+import { calendarDate } from '../bookings/age';
 
 /** An instant with an explicit offset (or Z), e.g. 2026-11-23T08:30:00+01:00. */
 export function IsInstant(options?: ValidationOptions) {
@@ -39,7 +40,7 @@ export function IsCalendarDate(options?: ValidationOptions) {
       propertyName,
       options: { message: `${propertyName} doit être une date AAAA-MM-JJ existante`, ...options },
       validator: {
-        validate: (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && DateTime.fromISO(v, { zone: 'utc' }).isValid,
+        validate: (v: unknown) => typeof v === 'string' && calendarDate(v) !== null,
       },
     });
 }
