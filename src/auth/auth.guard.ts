@@ -13,14 +13,34 @@ export class AuthGuard implements CanActivate {
     private readonly auth: AuthService,
   ) {}
 
+  /** A route's decorators, read once per handler (they do not change once the application runs). */
+  private readonly rules = new WeakMap<object, WeakMap<object, { isPublic?: boolean; optional?: boolean; roles?: Role[] }>>();
+
+  private rulesOf(ctx: ExecutionContext) {
+    const [handler, controller] = [ctx.getHandler(), ctx.getClass()];
+    let byClass = this.rules.get(handler);
+    if (!byClass) this.rules.set(handler, (byClass = new WeakMap()));
+    let rules = byClass.get(controller);
+    if (!rules) {
+      const targets = [handler, controller];
+      rules = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets),
+        optional: this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, targets),
+        roles: this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets),
+      };
+      byClass.set(controller, rules);
+    }
+    return rules;
+  }
+
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const rules = this.rulesOf(ctx);
+    if (rules.isPublic) return true;
     const req = ctx.switchToHttp().getRequest();
-    if (this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH_KEY, targets) && !req.headers['authorization'] && !req.headers['x-api-key']) return true;
+    if (rules.optional && !req.headers['authorization'] && !req.headers['x-api-key']) return true;
     const principal = await this.auth.authenticate(req.headers, req.ip ?? '');
     req.principal = principal;
-    assertRole(principal, this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets));
+    assertRole(principal, rules.roles);
     return true;
   }
 }
