@@ -42,8 +42,9 @@ export class CommunesService {
   async ensureOfficialList(): Promise<number> {
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM commune`);
     if (count >= 30000) return 0;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const all: OfficialCommune[] = require('@etalab/decoupage-administratif/data/communes.json');
+    // Read, not require()d: require keeps the parsed file (8.6 MB of JSON, tens of MB of objects)
+    // in its cache for the life of the process.
+    const all: OfficialCommune[] = JSON.parse(readFileSync(require.resolve('@etalab/decoupage-administratif/data/communes.json'), 'utf8'));
     const current = all.filter((c) => c.type === 'commune-actuelle' || c.type === 'arrondissement-municipal');
     const chunk = 2000;
     for (let i = 0; i < current.length; i += chunk) {
