@@ -4,7 +4,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
 import { actorParams, auditListCte, auditRowsCte, AuditService } from '../auth/audit.service';
-import { bookingScope, receivingScope } from '../auth/scope';
+import { bookingScope, receivingScope, Scope } from '../auth/scope';
 import { sha256 } from '../auth/digest';
 import { preparedQuery } from '../database/prepared';
 import { updateReturning } from '../database/returning';
@@ -49,8 +49,24 @@ export interface BookingStatementParts {
   after: string;
 }
 
-/** The booking statement, with a caller's parts (see BookingStatementParts) when given. */
-export function bookSql(parts?: BookingStatementParts): string {
+/**
+ * The patient's other live bookings starting within 24 h of the new one that the booker may see
+ * (`scope`: bookingScope, its parameters from FIRST_EXTRA_BOOKING_PARAM): the
+ * `patient_already_booked` warnings, as CTE `already`. The new booking is not among them: a
+ * statement does not see its own rows.
+ */
+const alreadyBookedCtes = (scope: Scope) => `nb AS (SELECT patient_phone, patient_birth_date, slot_starts_at FROM b),
+  already AS (
+    SELECT b.id, b.slot_starts_at FROM nb, booking b JOIN slot s ON s.id = b.slot_id JOIN practice p ON p.id = s.practice_id
+     WHERE b.patient_phone = nb.patient_phone AND b.patient_birth_date = nb.patient_birth_date AND b.status = 'confirmed'
+       AND b.slot_starts_at > nb.slot_starts_at - interval '24 hours' AND b.slot_starts_at < nb.slot_starts_at + interval '24 hours' AND ${scope.sql}
+     ORDER BY b.slot_starts_at LIMIT 5)`;
+
+/**
+ * The booking statement, with a caller's parts (see BookingStatementParts) when given, or with the
+ * patient's other bookings for the booker's `warnings` scope (column `warnings`: their ids).
+ */
+export function bookSql(parts?: BookingStatementParts, warnings?: Scope): string {
   return `
   WITH ${parts ? `${parts.before},` : ''} taken AS (
     UPDATE slot s SET status = 'booked', hold_token = NULL, hold_expires_at = NULL, updated_at = now()
@@ -76,17 +92,30 @@ export function bookSql(parts?: BookingStatementParts): string {
   ), sas AS (
     INSERT INTO sas_appointment_feed (booking_id, appointment_status) SELECT b.id, 'booked' FROM b WHERE b.origin = 'sas' AND $23::boolean
     RETURNING id
-  ), ${bookingConfirmedRows}${parts ? `, ${parts.after}` : ''}
-  SELECT b.*, ${queuedJson('nt')} AS notifications, (SELECT json_agg(sas.id) FROM sas) AS sas_feed, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
+  ), ${bookingConfirmedRows}${parts ? `, ${parts.after}` : ''}${warnings ? `, ${alreadyBookedCtes(warnings)}` : ''}
+  SELECT b.*, ${queuedJson('nt')} AS notifications,${warnings ? ` (SELECT coalesce(json_agg(a.id ORDER BY a.slot_starts_at), '[]') FROM already a) AS warnings,` : ''} (SELECT json_agg(sas.id) FROM sas) AS sas_feed, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
          pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
     FROM b JOIN taken ON taken.id = b.slot_id
     JOIN practitioner pr ON pr.id = taken.practitioner_id JOIN practice p ON p.id = taken.practice_id`;
 }
 
-const BOOK_SQL = bookSql();
-/** Parameters $1…$24 are the booking's; a caller's parts number theirs from here. */
+/** Parameters $1…$24 are the booking's; a caller's parts (or the warnings' scope) number theirs from here. */
 export const FIRST_EXTRA_BOOKING_PARAM = 25;
+
+/** The booking statement of each role (its warnings' scope differs), prepared under the name given. */
+const BOOK_STATEMENTS = new Map<string, { name: string; text: string }>();
+
+/**
+ * The statement book() runs and its parameters: the booking's (bookParams), then the booker's
+ * scope for the warnings. The benchmark's raw side runs the very same.
+ */
+export function bookStatement(principal: Principal, params: unknown[]): { name: string; text: string; values: unknown[] } {
+  const scope = bookingScope(principal, FIRST_EXTRA_BOOKING_PARAM);
+  let statement = BOOK_STATEMENTS.get(principal.role);
+  if (!statement) BOOK_STATEMENTS.set(principal.role, (statement = { name: `book_slot_v4_${principal.role}`, text: bookSql(undefined, scope) }));
+  return { ...statement, values: [...params, ...scope.params] };
+}
 
 /** Where a slot is and what kind it is: the centre and filter of its alternatives. */
 interface SlotPlace {
@@ -111,7 +140,7 @@ export interface BookingRequest {
  * only a slot they may see is taken; their practice is $16), its origin ($22), whether the SAS
  * appointment feed is on ($23), and the RPPS of the patient's médecin traitant ($24).
  */
-function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null, sasFeed: boolean): unknown[] {
+export function bookParams(principal: Principal, req: BookingRequest, phone: string, ageMonths: number, channel: BookingChannel, idempotencyKey: string | null, requestHash: string | null, sasFeed: boolean): unknown[] {
   const viewer = viewerOf(principal);
   const gp = referral(req.patient);
   return [
@@ -124,6 +153,28 @@ function bookParams(principal: Principal, req: BookingRequest, phone: string, ag
   ];
 }
 
+/**
+ * The statements book() runs besides the booking statement, as text and parameters (the
+ * benchmark's raw side runs the very same): why a slot could not be taken (diagnose), the same
+ * booking made moments ago (repeatOf).
+ */
+export function diagnoseQuery(principal: Principal, slotId: string): [string, unknown[]] {
+  return [
+    `SELECT ${SLOT_PLACE_COLUMNS}, s.starts_at <= now() AS past, pr.min_patient_age_months ${SLOT_PLACE_FROM}
+        WHERE s.id = $1 AND ${visibleSlotSql('s', 'p.community_id', '$2', '$3', '$4')}`,
+    [slotId, ...viewerParams(viewerOf(principal))],
+  ];
+}
+
+export function repeatQuery(principal: Principal, req: BookingRequest, phone: string): [string, unknown[]] {
+  return [
+    `SELECT id FROM booking
+        WHERE slot_id = $1 AND status <> 'cancelled' AND coalesce(booked_by_user_id, booked_by_api_key_id) = $2
+          AND lower(patient_last_name) = lower($3) AND lower(patient_first_name) = lower($4) AND patient_birth_date = $5::date AND patient_phone = $6
+          AND created_at > now() - interval '10 minutes'`,
+    [req.slotId, principal.id, req.patient.lastName.trim(), req.patient.firstName.trim(), req.patient.birthDate, phone],
+  ];
+}
 
 function channelOf(p: Principal): BookingChannel {
   if (p.role === 'regulator') return 'regulation';
@@ -158,7 +209,8 @@ export class BookingsService {
    * the practitioner sees patients of this age), and only if it did are the booking, its first
    * status event and the audit line inserted. Race-free: of concurrent statements on one slot, the
    * row lock lets one through and the others re-check the condition and take nothing; the partial
-   * unique index booking_live_slot_uq backs it. When nothing was taken, diagnose() says why
+   * unique index booking_live_slot_uq backs it. The patient's other live bookings within 24 h (the
+   * `patient_already_booked` warnings) are read by the same statement. When nothing was taken, diagnose() says why
    * (404, 422, or 409 slot_unavailable with the next best slots around the same practice).
    */
   async book(principal: Principal, req: BookingRequest, idempotencyKey?: string, channel: BookingChannel = channelOf(principal)) {
@@ -175,10 +227,11 @@ export class BookingsService {
     }
     let place: SlotPlace | undefined;
     try {
-      const rows = await preparedQuery(this.dataSource, 'book_slot_v3', BOOK_SQL, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.sasFeed));
+      const statement = bookStatement(principal, bookParams(principal, req, phone, ageMonths, channel, idempotencyKey ?? null, requestHash, this.sasFeed));
+      const rows = await preparedQuery(this.dataSource, statement.name, statement.text, statement.values);
       if (rows.length) {
         this.queued(rows[0]);
-        const warnings = await this.alreadyBooked(principal, rows[0]);
+        const warnings = (rows[0].warnings as string[]).map((id) => ({ code: 'patient_already_booked' as const, bookingId: id }));
         return { ...present(rows[0]), ...(warnings.length ? { warnings } : {}) };
       }
       // The same booking sent again without a key (its answer was lost): the first one, not a 409.
@@ -204,13 +257,12 @@ export class BookingsService {
   /**
    * A booking statement composed with a caller's parts (`sql`, from bookSql) and their parameters,
    * prepared under `name`: one round trip, one transaction. The matching engine books and marks its
-   * request matched this way. Null when the slot could not be taken (or the guard refused); no
-   * alternatives.
+   * request matched this way, giving the patient's phone as E.164 and their age in months as it
+   * worked them out (a request's phone was normalised when it was filed: not parsed again for every
+   * candidate). Null when the slot could not be taken (or the guard refused); no alternatives.
    */
-  async bookWith(name: string, sql: string, extraParams: unknown[], principal: Principal, req: BookingRequest, channel: BookingChannel) {
-    const phone = toE164(req.patient.phone);
-    if (!phone) return null;
-    const params = [...bookParams(principal, req, phone, ageInMonths(req.patient.birthDate), channel, null, null, this.sasFeed), ...extraParams];
+  async bookWith(name: string, sql: string, extraParams: unknown[], principal: Principal, req: BookingRequest, channel: BookingChannel, known: { phone: string; ageMonths: number }) {
+    const params = [...bookParams(principal, req, known.phone, known.ageMonths, channel, null, null, this.sasFeed), ...extraParams];
     const rows = await preparedQuery(this.dataSource, name, sql, params);
     if (!rows.length) return null;
     this.queued(rows[0]);
@@ -223,11 +275,7 @@ export class BookingsService {
    */
   private async diagnose(principal: Principal, slotId: string, ageMonths: number): Promise<SlotPlace> {
     // A slot kept for another audience does not exist for this caller (404), like in the search.
-    const rows = await this.dataSource.query(
-      `SELECT ${SLOT_PLACE_COLUMNS}, s.starts_at <= now() AS past, pr.min_patient_age_months ${SLOT_PLACE_FROM}
-        WHERE s.id = $1 AND ${visibleSlotSql('s', 'p.community_id', '$2', '$3', '$4')}`,
-      [slotId, ...viewerParams(viewerOf(principal))],
-    );
+    const rows = await this.dataSource.query(...diagnoseQuery(principal, slotId));
     if (!rows.length) throw new NotFoundError('Créneau');
     if (rows[0].past) throw new UnprocessableError('slot_in_past', 'Ce créneau a déjà commencé : choisissez-en un autre');
     if (ageMonths < rows[0].min_patient_age_months) {
@@ -257,33 +305,10 @@ export class BookingsService {
    * view, marked REPEATED (answered 200), and its reading audited; null otherwise.
    */
   private async repeatOf(principal: Principal, req: BookingRequest, phone: string) {
-    const [row] = await this.dataSource.query(
-      `SELECT id FROM booking
-        WHERE slot_id = $1 AND status <> 'cancelled' AND coalesce(booked_by_user_id, booked_by_api_key_id) = $2
-          AND lower(patient_last_name) = lower($3) AND lower(patient_first_name) = lower($4) AND patient_birth_date = $5::date AND patient_phone = $6
-          AND created_at > now() - interval '10 minutes'`,
-      [req.slotId, principal.id, req.patient.lastName.trim(), req.patient.firstName.trim(), req.patient.birthDate, phone],
-    );
+    const [row] = await this.dataSource.query(...repeatQuery(principal, req, phone));
     if (!row) return null;
     await this.audit.record(principal, 'read', 'booking', row.id);
     return Object.assign(await this.view(row.id), { [REPEATED]: true });
-  }
-
-  /**
-   * The patient's other live bookings (same phone and birth date) starting within 24 h of this one,
-   * among those the caller may see: `patient_already_booked` warnings, shown before the
-   * confirmation is read out (a patient booked twice takes two GPs' slots).
-   */
-  private async alreadyBooked(principal: Principal, b: { id: string; patient_phone: string; patient_birth_date: string; starts_at: Date }) {
-    const scope = bookingScope(principal, 5);
-    const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT b.id FROM booking b JOIN slot s ON s.id = b.slot_id JOIN practice p ON p.id = s.practice_id
-        WHERE b.patient_phone = $1 AND b.patient_birth_date = $2::date AND b.status = 'confirmed' AND b.id <> $3
-          AND b.slot_starts_at > $4::timestamptz - interval '24 hours' AND b.slot_starts_at < $4::timestamptz + interval '24 hours' AND ${scope.sql}
-        ORDER BY b.slot_starts_at LIMIT 5`,
-      [b.patient_phone, b.patient_birth_date, b.id, b.starts_at, ...scope.params],
-    );
-    return rows.map((r) => ({ code: 'patient_already_booked' as const, bookingId: r.id }));
   }
 
   /** The next best slots around the practice of the slot that could not be booked. */

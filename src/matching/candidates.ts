@@ -7,7 +7,7 @@ import { Candidate } from './scoring';
  * The search's best free slots for a request, each with how many slots its GP already has booked
  * that day in Paris (the fair-spread term of the score): one prepared statement, one round trip.
  */
-const CANDIDATES_SQL = `
+export const CANDIDATES_SQL = `
   SELECT f.*, (
     SELECT count(*)::int FROM slot b
      WHERE b.practitioner_id = f.practitioner_id AND b.status = 'booked'
@@ -17,8 +17,15 @@ const CANDIDATES_SQL = `
   ) AS booked_that_day
   FROM (${SEARCH_SQL}) f`;
 
+/** The name CANDIDATES_SQL is prepared under. */
+export const CANDIDATES_STATEMENT = 'match_candidates_v2';
+
 export async function candidatesFor(dataSource: DataSource, c: SearchCriteria): Promise<Candidate[]> {
-  const rows = await preparedQuery(dataSource, 'match_candidates_v1', CANDIDATES_SQL, searchParams(c));
+  return candidatesOf(await preparedQuery(dataSource, CANDIDATES_STATEMENT, CANDIDATES_SQL, searchParams(c)));
+}
+
+/** CANDIDATES_SQL's rows as the scoring reads them. */
+export function candidatesOf(rows: any[]): Candidate[] {
   return rows.map((r) => ({
     slotId: r.id,
     practitionerId: r.practitioner_id,

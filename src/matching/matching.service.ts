@@ -2,14 +2,15 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { ageInMonths } from '../bookings/age';
-import { BookingsService, bookSql, FIRST_EXTRA_BOOKING_PARAM } from '../bookings/bookings.service';
+import { BookingRequest, BookingsService, bookSql, FIRST_EXTRA_BOOKING_PARAM } from '../bookings/bookings.service';
 import { preparedQuery } from '../database/prepared';
 import { announceQueued } from '../notifications/notification-events';
 import { queuedJson, requestUnmatchedRows } from '../notifications/notification-rows';
 import { MatchingProducer } from './matching.producer';
 import { principalOfRequest } from './requests.service';
 import { candidatesFor } from './candidates';
-import { rankCandidates } from './scoring';
+import { MatchConstraints, rankCandidates } from './scoring';
+import { SearchCriteria } from '../slots/slot-search';
 import { viewerOf } from '../slots/audiences';
 
 /** How many nearby free slots a match attempt weighs (the search's best by time and distance). */
@@ -19,13 +20,45 @@ const CANDIDATES = 20;
  * What the booking statement does besides booking, for a request: lock the request row while it is
  * still pending (the slot is taken only if it is), and mark it matched with the new booking.
  */
-const BOOK_FOR_REQUEST_SQL = bookSql({
+export const BOOK_FOR_REQUEST_SQL = bookSql({
   before: `req AS (SELECT id FROM snp_request WHERE id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid AND status = 'pending' AND anonymised_at IS NULL FOR UPDATE)`,
   guard: `EXISTS (SELECT 1 FROM req)`,
   after: `matched AS (
     UPDATE snp_request r SET status = 'matched', booking_id = b.id, matched_at = now(), status_changed_at = now(), attempts = r.attempts + 1
       FROM b WHERE r.id = $${FIRST_EXTRA_BOOKING_PARAM}::uuid)`,
 });
+
+/** The engine's statements and the names they are prepared under (the benchmark's raw side runs the same). */
+export const MATCH_READ = { name: 'match_read_v1', text: `SELECT *, escalate_at <= now() AS due FROM snp_request WHERE id = $1 AND status = 'pending'` };
+export const MATCH_MISSED = { name: 'match_missed_v2', text: `UPDATE snp_request SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING id` };
+export const BOOK_FOR_REQUEST_STATEMENT = 'book_slot_for_request_v3';
+
+/** Where and what the engine looks for, for a request `r` (a row of snp_request) at `now`: the search's criteria and the hard constraints. */
+export function matchCriteria(r: any, now: Date): { criteria: SearchCriteria; constraints: MatchConstraints } {
+  const patientAgeMonths = ageInMonths(r.patient_birth_date);
+  return {
+    criteria: {
+      lat: r.lat, lon: r.lon, from: r.not_before > now ? r.not_before : now, to: r.not_after,
+      maxDistanceKm: r.max_distance_km, limit: CANDIDATES, modalities: r.modalities, patientAgeMonths,
+      // The filer's audiences: a regulator's request never gets a slot kept for the CPTS, nor a secretary's one kept for the regulation.
+      viewer: viewerOf(principalOfRequest(r)),
+    },
+    constraints: { notBefore: r.not_before, notAfter: r.not_after, modalities: r.modalities, maxDistanceKm: r.max_distance_km, patientAgeMonths },
+  };
+}
+
+/** The booking a request `r` (a row of snp_request) asks for on slot `slotId`. */
+export function requestBooking(r: any, slotId: string): BookingRequest {
+  return {
+    slotId,
+    patient: {
+      firstName: r.patient_first_name, lastName: r.patient_last_name, birthDate: r.patient_birth_date, phone: r.patient_phone,
+      email: r.patient_email ?? undefined, communeCode: r.patient_commune_code ?? undefined, hasReferringGp: r.patient_has_referring_gp ?? undefined,
+      referringGpRpps: r.patient_referring_gp_rpps ?? undefined,
+    },
+    reason: r.reason,
+  };
+}
 
 export type AttemptOutcome = 'matched' | 'no_slot' | 'not_pending' | 'escalated';
 
@@ -47,27 +80,21 @@ export class MatchingService {
 
   async attempt(requestId: string): Promise<AttemptOutcome> {
     // A read, not a write: a match costs one write transaction (the booking), not two.
-    const [r] = await preparedQuery(this.dataSource, 'match_read_v1', `SELECT *, escalate_at <= now() AS due FROM snp_request WHERE id = $1 AND status = 'pending'`, [requestId]);
+    const [r] = await preparedQuery(this.dataSource, MATCH_READ.name, MATCH_READ.text, [requestId]);
     if (!r) return 'not_pending';
     if (r.due) return (await this.escalate(requestId)) ? 'escalated' : 'not_pending';
     // A request whose patient was erased (right to erasure) is booked for no more; it turns unmatched at its deadline.
     if (r.anonymised_at) return 'not_pending';
 
     const now = new Date();
-    const patientAgeMonths = ageInMonths(r.patient_birth_date);
-    const candidates = await candidatesFor(this.dataSource, {
-      lat: r.lat, lon: r.lon, from: r.not_before > now ? r.not_before : now, to: r.not_after,
-      maxDistanceKm: r.max_distance_km, limit: CANDIDATES, modalities: r.modalities, patientAgeMonths,
-      // The filer's audiences: a regulator's request never gets a slot kept for the CPTS, nor a secretary's one kept for the regulation.
-      viewer: viewerOf(principalOfRequest(r)),
-    });
-    const constraints = { notBefore: r.not_before, notAfter: r.not_after, modalities: r.modalities, maxDistanceKm: r.max_distance_km, patientAgeMonths };
+    const { criteria, constraints } = matchCriteria(r, now);
+    const candidates = await candidatesFor(this.dataSource, criteria);
     for (const c of rankCandidates(candidates, constraints, now)) {
-      if (await this.bookFor(r, c.slotId)) return 'matched';
+      if (await this.bookFor(r, c.slotId, constraints.patientAgeMonths)) return 'matched';
     }
     // Counted once the engine has looked (a match counts its attempt in the booking statement). No
     // row: the request stopped being pending meanwhile (the booking statements' guard then took nothing).
-    const missed = await preparedQuery(this.dataSource, 'match_missed_v2', `UPDATE snp_request SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING id`, [requestId]);
+    const missed = await preparedQuery(this.dataSource, MATCH_MISSED.name, MATCH_MISSED.text, [requestId]);
     return missed.length ? 'no_slot' : 'not_pending';
   }
 
@@ -77,24 +104,18 @@ export class MatchingService {
    * request as read by attempt(); only its status can have changed since. False when nothing was
    * written: the slot was taken, or the request is no longer pending.
    */
-  private async bookFor(r: any, slotId: string): Promise<boolean> {
+  private async bookFor(r: any, slotId: string, ageMonths: number): Promise<boolean> {
     const requestId: string = r.id;
     try {
       const booking = await this.bookings.bookWith(
-        'book_slot_for_request_v3',
+        BOOK_FOR_REQUEST_STATEMENT,
         BOOK_FOR_REQUEST_SQL,
         [requestId],
         principalOfRequest(r),
-        {
-          slotId,
-          patient: {
-            firstName: r.patient_first_name, lastName: r.patient_last_name, birthDate: r.patient_birth_date, phone: r.patient_phone,
-            email: r.patient_email ?? undefined, communeCode: r.patient_commune_code ?? undefined, hasReferringGp: r.patient_has_referring_gp ?? undefined,
-            referringGpRpps: r.patient_referring_gp_rpps ?? undefined,
-          },
-          reason: r.reason,
-        },
+        requestBooking(r, slotId),
         'matching',
+        // The phone was normalised to E.164 when the request was filed.
+        { phone: r.patient_phone, ageMonths },
       );
       if (booking) this.logger.log({ request: requestId, booking: booking.id, slot: slotId }, 'request matched');
       return !!booking;
