@@ -14,6 +14,8 @@ import { Queue } from 'bullmq';
 import { Pool } from 'pg';
 import { HttpClient } from './http-client';
 import { LatencySummary, medianBy, near, prng, summarize } from './stats';
+import { CpuSnapshot, cpuPer } from './machine';
+import { benchPatient } from './booking';
 
 export interface MatchingBenchContext {
   http: HttpClient;
@@ -27,6 +29,18 @@ export interface MatchingBenchContext {
   baseline: () => Promise<number>;
   /** Before each measured round: the previous round's dead rows vacuumed, so no autovacuum lands in the middle. */
   settle: () => Promise<void>;
+  /** CPU used so far by the service's processes, the database and Redis (ms), for the CPU a match costs each. */
+  cpu?: () => CpuSnapshot;
+  /** The engine's statements run raw on these requests (the floor of a worker): matched per second. */
+  rawMatch?: (ids: string[]) => Promise<{ matched: number; seconds: number; perSecond: number }>;
+}
+
+export interface RawMatchFigures {
+  requests: number;
+  matched: number;
+  seconds: number;
+  perSecond: number;
+  cpuMsPerMatch?: Record<string, number>;
 }
 
 export interface ThroughputFigures {
@@ -39,6 +53,8 @@ export interface ThroughputFigures {
   perSecond: number;
   /** pgbench -N TPS just before this round (0 for warm-up rounds). */
   baselineTps: number;
+  /** CPU ms per matched request, per process kind, from release to the last match. */
+  cpuMsPerMatch?: Record<string, number>;
 }
 
 export interface LatencyFigures {
@@ -65,7 +81,7 @@ class RequestMaker {
         firstName: 'Camille',
         lastName: `Attente${++this.n}`,
         birthDate: child ? '2023-02-11' : this.rnd() < 0.2 ? '1948-09-30' : '1985-04-02',
-        phone: '06 12 34 56 78',
+        phone: benchPatient(this.n).phone,
         hasReferringGp: this.rnd() > 0.1,
       },
       location: near(c, this.rnd),
@@ -108,11 +124,9 @@ async function settled(pool: Pool, ids: string[], since: Date) {
   return { statuses, last: lastMatch };
 }
 
-/** N requests queued while paused, then released to `workers` processes at once. */
-async function throughput(ctx: MatchingBenchContext, maker: RequestMaker, workers: number, n: number, baselineTps = 0): Promise<ThroughputFigures> {
+/** N requests filed through the API while the queue is paused: their ids. */
+async function filePaused(ctx: MatchingBenchContext, maker: RequestMaker, n: number): Promise<string[]> {
   await ctx.queue.pause();
-  const since = new Date(Date.now() - 1000);
-  const t0 = Date.now();
   const ids: string[] = [];
   let next = 0;
   await Promise.all(
@@ -123,13 +137,34 @@ async function throughput(ctx: MatchingBenchContext, maker: RequestMaker, worker
       }
     }),
   );
+  return ids;
+}
+
+/** N requests filed while the queue is paused, matched by the engine's statements run raw; their jobs then dropped. */
+async function rawThroughput(ctx: MatchingBenchContext, maker: RequestMaker, n: number): Promise<RawMatchFigures> {
+  const ids = await filePaused(ctx, maker, n);
+  const cpuBefore = ctx.cpu?.();
+  const r = await ctx.rawMatch!(ids);
+  const cpuAfter = ctx.cpu?.();
+  await ctx.queue.drain(true);
+  return { requests: n, ...r, cpuMsPerMatch: cpuBefore && cpuAfter ? cpuPer(cpuBefore, cpuAfter, r.matched) : undefined };
+}
+
+/** N requests queued while paused, then released to `workers` processes at once. */
+async function throughput(ctx: MatchingBenchContext, maker: RequestMaker, workers: number, n: number, baselineTps = 0): Promise<ThroughputFigures> {
+  const since = new Date(Date.now() - 1000);
+  const t0 = Date.now();
+  const ids = await filePaused(ctx, maker, n);
   const fileSeconds = (Date.now() - t0) / 1000;
+  const cpuBefore = ctx.cpu?.();
   const releasedAt = Date.now();
   await ctx.queue.resume();
   const { statuses, last } = await settled(ctx.pool, ids, since);
+  const cpuAfter = ctx.cpu?.();
   const { matched = 0, ...other } = statuses;
   const seconds = last ? (last.getTime() - releasedAt) / 1000 : NaN;
-  return { workers, requests: n, fileSeconds, matched, other, seconds, perSecond: matched / seconds, baselineTps };
+  const cpuMsPerMatch = cpuBefore && cpuAfter ? cpuPer(cpuBefore, cpuAfter, matched) : undefined;
+  return { workers, requests: n, fileSeconds, matched, other, seconds, perSecond: matched / seconds, baselineTps, cpuMsPerMatch };
 }
 
 /** Open loop: one request every 1000/rate ms for `seconds`, whatever the answers' pace. */
@@ -170,14 +205,20 @@ export const median = (rounds: ThroughputFigures[]): ThroughputFigures => median
 export async function benchMatching(ctx: MatchingBenchContext, o: { requests: number; rounds: number; rate: number; seconds: number }) {
   const maker = new RequestMaker(ctx);
   const stops: Array<() => Promise<void>> = [];
+  const raw: RawMatchFigures[] = [];
   const rounds = async (workers: number) => {
     // Warm-up, not counted: the new worker's pool connections and prepared statements, JIT.
     await throughput(ctx, maker, workers, 200);
     const done: ThroughputFigures[] = [];
     for (let i = 0; i < o.rounds; i++) {
-      await ctx.settle();
+      // pgbench first, then the database settled: the round does not pay for pgbench's dirty pages and WAL.
       const tps = await ctx.baseline();
+      await ctx.settle();
+      // With one worker, the same statements raw in the same round (odd rounds first, even rounds after).
+      const rawNow = workers === 1 && ctx.rawMatch && i % 2 === 0;
+      if (rawNow) raw.push(await rawThroughput(ctx, maker, o.requests)), await ctx.settle();
       done.push(await throughput(ctx, maker, workers, o.requests, tps));
+      if (workers === 1 && ctx.rawMatch && !rawNow) await ctx.settle(), raw.push(await rawThroughput(ctx, maker, o.requests));
     }
     return done;
   };
@@ -188,7 +229,7 @@ export async function benchMatching(ctx: MatchingBenchContext, o: { requests: nu
     const steady = await latency(ctx, maker, o.rate, o.seconds);
     stops.push(await ctx.startWorker());
     const two = await rounds(2);
-    return { one, two, steady };
+    return { one, two, steady, raw };
   } finally {
     await ctx.queue.resume().catch(() => undefined);
     for (const stop of stops) await stop();

@@ -7,9 +7,11 @@
  *                  the same statement (FHIR_SLOT_SEARCH_SQL) run directly
  *   availability   p50/p95 of GET /availability through HTTP vs the same prepared statement run directly
  *   web            « Chercher » → rows on the secretary's page in Chromium vs the same search fetched raw by the page
- *   booking        POST /bookings/s with 64 concurrent clients vs pgbench -N TPS (64 clients) on the same
- *                  database, then a check that no slot holds two live bookings
- *   matching       requests matched per second by one and two worker processes, and filing → matched latency
+ *   booking        POST /bookings/s with 64 concurrent clients vs the same statements run raw by 64 clients
+ *                  on a pg pool (and pgbench -N TPS, as context) on the same database; CPU per booking of
+ *                  each process; the API's memory; then a check that no slot holds two live bookings
+ *   matching       requests matched per second by one and two worker processes vs the engine's statements
+ *                  run raw, filing → matched latency, CPU per match, a worker's memory
  *   notifications  SMS sent per second by one worker vs a raw POST loop to the same local sink
  *   security       what issue 11's protections cost: the hold-then-book flow, a search and a list, against
  *                  the service before them (BENCH_BASELINE_REF, built in a git worktree) in the same run
@@ -17,8 +19,14 @@
  *                  255,000 requests), then GET /indicators (a CPTS's year and last month, its weekly series,
  *                  the national year) p50/p95 through HTTP vs the same four statements run raw
  *
+ * BENCH_SCALE=national: search, booking and matching on this territory, then again once it has grown to
+ * the national one (10,000 practices in the 96 departments of mainland France, 100,000 practitioners,
+ * 1,000,000 slots), with both scales side by side; the other phases are not run (or, named in
+ * BENCH_PHASES, at the small scale only: fhir, availability, notifications).
+ *
  * The API runs as a child process (node dist/src/main.js), as in production, so the load generator
- * does not share its event loop. Results go to stdout and bench/results/<time>.json.
+ * does not share its event loop. Results go to stdout and bench/results/<time>-<scale>.json, with the
+ * machine's facts (cores, memory, PostgreSQL, Redis and Node versions, commit).
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
@@ -38,8 +46,12 @@ import { Viewer, viewerOf } from '../src/slots/audiences';
 import { DEFAULT_LIMIT, DEFAULT_MAX_DISTANCE_KM, DEFAULT_WINDOW_HOURS } from '../src/slots/ranking';
 import { HttpClient } from './http-client';
 import { benchMatching, matchingIntegrity, median } from './matching';
+import { rawMatching } from './matching-raw';
 import { benchNotifications, discardQueuedMessages } from './notifications';
-import { seedTerritory } from './seed';
+import { BenchTerritory, growNational, NATIONAL, seedTerritory } from './seed';
+import { DEPARTMENTS } from './departments';
+import { BookingLoad, httpSender, RawBooking, secretaryPrincipals } from './booking';
+import { cpuPer, cpuSnapshot, machineFacts, Memory, memoryOf, MemoryWatch } from './machine';
 import { BASELINE_REF, baselineBuild, benchSecurity } from './security';
 import { checkSameFigures, measure, ReportingAsk, ReportingDeps, reportingPeriods, seedReportingYear } from './reporting';
 import { benchWeb, placeCommunes } from './web';
@@ -65,6 +77,8 @@ const MATCHING_SECONDS = Number(process.env.BENCH_MATCHING_SECONDS ?? 10);
 /** Jobs at once per worker process (the service's default). */
 const MATCHING_CONCURRENCY = Number(process.env.MATCHING_CONCURRENCY ?? 8);
 const MATCHING_BASELINE_CLIENTS = 32;
+/** The raw booking side's pool: the API's (DB_POOL_SIZE, 20 by default), so both put the same concurrency on PostgreSQL. */
+const RAW_POOL = Number(process.env.BENCH_RAW_POOL ?? 20);
 const AVAILABILITY_REQUESTS = Number(process.env.BENCH_AVAILABILITY_REQUESTS ?? 500);
 /** The SAS's searches: how many, and how many practitioners each asks for (the SAS sends 1 to 25). */
 const FHIR_SEARCHES = Number(process.env.BENCH_FHIR_SEARCHES ?? 500);
@@ -130,7 +144,9 @@ function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  * which finds the database migrated.
  */
 async function startApi(port: number, root = ROOT): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
+  // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': a CPU profile of this build's API, written when it stops.
+  const nodeArgs = root === ROOT ? (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'src', 'main.js')], {
     cwd: root,
     env: serviceEnv({ PORT: String(port), WORKERS_ENABLED: 'false', ...(root === ROOT ? {} : { MIGRATIONS_RUN: 'false' }) }),
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -141,7 +157,10 @@ async function startApi(port: number, root = ROOT): Promise<ChildProcess> {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the API exited with code ${child.exitCode}`);
       const up = await http.request('GET', '/health', {}).catch(() => null);
-      if (up?.status === 200) return child;
+      if (up?.status === 200) {
+        if (root === ROOT) live.set(child, 'api');
+        return child;
+      }
       if (Date.now() > deadline) throw new Error('the API did not answer /health within 120 s');
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -159,6 +178,7 @@ async function startWorker(queue: Queue, extraEnv: Record<string, string> = {}):
     env: serviceEnv({ MIGRATIONS_RUN: 'false', DB_POOL_SIZE: String(MATCHING_CONCURRENCY + 4), ...extraEnv }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  live.set(child, 'worker');
   const stop = () => stopProcess(child);
   const deadline = Date.now() + 60_000;
   while ((await queue.getWorkersCount()) <= before) {
@@ -172,7 +192,21 @@ async function startWorker(queue: Queue, extraEnv: Record<string, string> = {}):
   return stop;
 }
 
+/** The service's processes of this build now running, by role (`api`, `worker`): their memory and CPU are watched. */
+const live = new Map<ChildProcess, 'api' | 'worker'>();
+const liveProcesses = () => [...live].map(([child, role]) => ({ role, pid: child.pid }));
+/** Watches running now: they read a process's memory once more before it stops. */
+const watches = new Set<MemoryWatch>();
+const watchMemory = () => {
+  const w = new MemoryWatch(liveProcesses).start();
+  watches.add(w);
+  return { stop: () => (watches.delete(w), w.stop()) };
+};
+const cpuNow = () => cpuSnapshot(liveProcesses(), new URL(DATABASE_URL).pathname.slice(1));
+
 async function stopProcess(child: ChildProcess): Promise<void> {
+  for (const w of watches) w.sample();
+  live.delete(child);
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
@@ -222,69 +256,6 @@ async function benchSearch(http: HttpClient, pool: Pool, token: string, viewer: 
   return { ...figures, meanResults: results / places.length };
 }
 
-interface BookingRound {
-  seconds: number;
-  statuses: Record<string, number>;
-  latencies: number[];
-}
-
-/**
- * One round of booking load: 64 clients (64 secretaries of 64 practices) book for `seconds`. Each
- * takes the next untried free slot; a share CONTESTED of requests aims at a slot another client
- * just tried, so the race the database must settle really happens.
- */
-class BookingLoad {
-  private next = 0;
-  private n = 0;
-  /** Every 201 since the start, warm-up included: what the database must hold. */
-  created = 0;
-  private readonly recent: string[] = [];
-  private readonly rnd = prng(11);
-
-  constructor(
-    private readonly http: HttpClient,
-    private readonly tokens: string[],
-    private readonly ids: string[],
-  ) {}
-
-  static async prepare(http: HttpClient, pool: Pool, tokens: string[]): Promise<BookingLoad> {
-    const ids: string[] = (
-      await pool.query(`SELECT id FROM slot WHERE status = 'free' AND starts_at > now() + interval '1 hour' ORDER BY md5(id::text) LIMIT 250000`)
-    ).rows.map((r) => r.id);
-    return new BookingLoad(http, tokens, ids);
-  }
-
-  async round(seconds: number): Promise<BookingRound> {
-    const statuses: Record<string, number> = {};
-    const latencies: number[] = [];
-    const stopAt = Date.now() + seconds * 1000;
-    const start = process.hrtime.bigint();
-    const client = async (_: unknown, i: number) => {
-      const headers = { authorization: `Bearer ${this.tokens[i % this.tokens.length]}` };
-      while (Date.now() < stopAt && this.next < this.ids.length) {
-        const contested = this.recent.length > 0 && this.rnd() < CONTESTED;
-        const slotId = contested ? this.recent[Math.floor(this.rnd() * this.recent.length)] : this.ids[this.next++];
-        if (!contested) {
-          this.recent.push(slotId);
-          if (this.recent.length > 256) this.recent.shift();
-        }
-        const body = {
-          slotId,
-          patient: { firstName: 'Camille', lastName: `Bench${++this.n}`, birthDate: '1980-05-17', phone: '06 12 34 56 78' },
-          reason: 'fièvre depuis 2 jours',
-        };
-        const t = process.hrtime.bigint();
-        const r = await this.http.request('POST', '/api/v1/bookings', headers, body);
-        latencies.push(elapsedMs(t));
-        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-        if (r.status === 201) this.created++;
-      }
-    };
-    await Promise.all(Array.from({ length: CLIENTS }, client));
-    return { seconds: elapsedMs(start) / 1000, statuses, latencies };
-  }
-}
-
 /** Whether any slot holds two live bookings, and whether the database agrees with the 201 answers. */
 async function bookingIntegrity(pool: Pool) {
   return (
@@ -301,7 +272,10 @@ class Pgbench {
   private readonly db: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(databaseUrl: string) {
+  constructor(
+    databaseUrl: string,
+    private readonly pool: Pool,
+  ) {
     const url = new URL(databaseUrl);
     this.args = ['-h', url.hostname, '-p', url.port || '5432', '-U', decodeURIComponent(url.username || 'postgres')];
     this.db = url.pathname.slice(1);
@@ -315,7 +289,13 @@ class Pgbench {
     return (this.initialized ??= run('pgbench', [...this.args, '-i', '-q', '-s', '10', this.db], { env: this.env }));
   }
 
-  async round(seconds: number, clients = CLIENTS): Promise<number> {
+  /** Clients of the last round: fewer than asked when other databases' connections leave too few of max_connections. */
+  lastClients = 0;
+
+  async round(seconds: number, asked = CLIENTS): Promise<number> {
+    // The machine's PostgreSQL is shared (other databases' connections count too): keep 4 free.
+    const [{ free }] = (await this.pool.query(`SELECT current_setting('max_connections')::int - count(*)::int AS free FROM pg_stat_activity WHERE backend_type = 'client backend'`)).rows;
+    const clients = (this.lastClients = Math.max(8, Math.min(asked, free - 4)));
     const { stdout } = await run('pgbench', [...this.args, '-n', '-N', '-c', String(clients), '-j', '2', '-T', String(seconds), this.db], { env: this.env });
     const m = /tps = ([\d.]+)/.exec(stdout);
     if (!m) throw new Error(`pgbench printed no tps: ${stdout.slice(-300)}`);
@@ -324,7 +304,14 @@ class Pgbench {
 }
 
 /** Which phases to run (BENCH_PHASES=matching to work on one); all by default. */
-const PHASES = new Set((process.env.BENCH_PHASES ?? 'search,fhir,availability,web,booking,matching,notifications,security,reporting').split(',').map((x) => x.trim()));
+/**
+ * BENCH_SCALE=national: the phases below measured on the small territory, then again once it has
+ * grown to the national one (10,000 practices, 100,000 practitioners, 1,000,000 slots).
+ */
+type Scale = 'small' | 'national';
+const SCALE: Scale = process.env.BENCH_SCALE === 'national' ? 'national' : 'small';
+const NATIONAL_PHASES = new Set(['search', 'booking', 'matching']);
+const PHASES = new Set((process.env.BENCH_PHASES ?? (SCALE === 'national' ? [...NATIONAL_PHASES].join(',') : 'search,fhir,availability,web,booking,matching,notifications,security,reporting')).split(',').map((x) => x.trim()));
 
 /**
  * A settled database before a measured round: the previous round's dead rows vacuumed and dirty
@@ -414,8 +401,8 @@ async function webPhase(pool: Pool, port: number, centres: { lat: number; lon: n
   return { web };
 }
 
-async function searchPhase(http: HttpClient, pool: Pool, token: string, viewer: Viewer, centres: { lat: number; lon: number }[]) {
-  log('\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time');
+async function searchPhase(http: HttpClient, pool: Pool, token: string, viewer: Viewer, centres: { lat: number; lon: number }[], where = '') {
+  log(`\n## Search: GET /slots/search (next 24 h, 30 km, 10 results), one request at a time${where}`);
   const search = await benchSearch(http, pool, token, viewer, centres);
   log(`searches: ${search.http.n}, mean results per search: ${search.meanResults.toFixed(1)}`);
   const searchRatioP95 = logVersus(search.http, search.sql, ['HTTP', 'SQL']);
@@ -509,54 +496,129 @@ async function fhirPhase(http: HttpClient, pool: Pool, admin: string) {
   return { fhir: { http: h, sql: q, transfer, floor, ratioP95, floorRatioP95, meanSlots: slots / n, meanEntries: entries / n, meanBytes: size / n } };
 }
 
-/** Booking throughput vs pgbench -N, then the database's consistency. */
-async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secretaries: string[]) {
-  log(`\n## Booking: POST /bookings, ${CLIENTS} concurrent clients (${(CONTESTED * 100).toFixed(0)} % aimed at a slot just tried by another), vs pgbench -N (${CLIENTS} clients) on the same database`);
-  log(`${ROUNDS} rounds of ${SECONDS} s each, alternating pgbench and bookings so that both see the same machine`);
-  const load = await BookingLoad.prepare(http, pool, secretaries);
+/**
+ * Booking throughput through HTTP against the same statements run raw by as many clients on a
+ * `pg` pool of the API's size, in alternating rounds (odd rounds raw first, even rounds HTTP
+ * first), each after a `pgbench -N` round kept as context; the CPU each booking costs the API,
+ * the database and the load generator; the API's memory; then the database's consistency.
+ */
+async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secretaries: string[], admin: string) {
+  log(`\n## Booking: POST /bookings, ${CLIENTS} concurrent clients (${(CONTESTED * 100).toFixed(0)} % aimed at a slot just tried by another), ` +
+    `vs the same statements run raw by ${CLIENTS} clients on a pg pool of ${RAW_POOL} connections (the API's), and pgbench -N (${CLIENTS} clients) on the same database`);
+  log(`${ROUNDS} rounds of ${SECONDS} s each side, alternating which goes first, each after a pgbench round, so that all see the same machine`);
+  const before = await bookingIntegrity(pool);
+  const load = await BookingLoad.prepare(pool, CONTESTED);
+  const viaHttp = httpSender(http, secretaries);
+  const principals = await secretaryPrincipals(pool, secretaries.map((_, i) => `secretariat${i}@bench.snp.local`));
+  // A fresh raw pool per round: its 20 connections and pgbench's 64 do not fit max_connections together.
+  const rawRound = async () => {
+    const raw = await RawBooking.open(DATABASE_URL, RAW_POOL, principals);
+    try {
+      const cpu0 = cpuNow();
+      const round = await load.round(SECONDS, CLIENTS, raw.send);
+      return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
+    } finally {
+      await raw.close();
+    }
+  };
+  const httpRound = async () => {
+    const cpu0 = cpuNow();
+    const round = await load.round(SECONDS, CLIENTS, viaHttp);
+    return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
+  };
   await pgbench.init();
   // Warm-up, not counted: JIT, the pool's connections, each connection's prepared statement.
-  await load.round(2);
-  const rounds: { tps: number; perSecond: number; ratio: number }[] = [];
+  await load.round(2, CLIENTS, viaHttp);
+  const warmRaw = await RawBooking.open(DATABASE_URL, RAW_POOL, principals);
+  await load.round(2, CLIENTS, warmRaw.send);
+  await warmRaw.close();
+  const memory = watchMemory();
+  const rounds: Array<{ tps: number; pgbenchClients: number; perSecond: number; rawPerSecond: number; ratio: number; pgbenchRatio: number; cpuHttp: Record<string, number>; cpuRaw: Record<string, number> }> = [];
   const statuses: Record<string, number> = {};
   const latencies: number[] = [];
-  let bookingSeconds = 0;
+  let [bookingSeconds, rawSeconds, rawCreated] = [0, 0, 0];
   for (let r = 1; r <= ROUNDS; r++) {
     const tps = await pgbench.round(SECONDS);
-    const b = await load.round(SECONDS);
-    for (const [k, v] of Object.entries(b.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
-    latencies.push(...b.latencies);
-    bookingSeconds += b.seconds;
-    const perSecond = (b.statuses[201] ?? 0) / b.seconds;
-    rounds.push({ tps, perSecond, ratio: perSecond / tps });
-    log(`round ${r}: pgbench -N ${tps.toFixed(0)} TPS, bookings ${perSecond.toFixed(0)}/s, ratio ${((perSecond / tps) * 100).toFixed(1)} %`);
+    const [b, raw] = r % 2 ? [undefined, await rawRound()] : [await httpRound(), undefined];
+    const viaHttpRound = b ?? (await httpRound());
+    const viaRawRound = raw ?? (await rawRound());
+    for (const [k, v] of Object.entries(viaHttpRound.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    latencies.push(...viaHttpRound.latencies);
+    bookingSeconds += viaHttpRound.seconds;
+    rawSeconds += viaRawRound.seconds;
+    rawCreated += viaRawRound.statuses[201] ?? 0;
+    const perSecond = (viaHttpRound.statuses[201] ?? 0) / viaHttpRound.seconds;
+    const rawPerSecond = (viaRawRound.statuses[201] ?? 0) / viaRawRound.seconds;
+    rounds.push({ tps, pgbenchClients: pgbench.lastClients, perSecond, rawPerSecond, ratio: perSecond / rawPerSecond, pgbenchRatio: perSecond / tps, cpuHttp: viaHttpRound.cpu, cpuRaw: viaRawRound.cpu });
+    log(`round ${r} (${r % 2 ? 'raw' : 'HTTP'} first): bookings ${perSecond.toFixed(0)}/s through HTTP, ${rawPerSecond.toFixed(0)}/s raw: ${((perSecond / rawPerSecond) * 100).toFixed(1)} %; ` +
+      `pgbench -N ${tps.toFixed(0)} TPS${pgbench.lastClients < CLIENTS ? ` (${pgbench.lastClients} clients: other databases hold connections)` : ''} (${((perSecond / tps) * 100).toFixed(1)} %)`);
   }
+  const apiMemory = memory.stop().api;
+  const apiHeap = await heapOf(http, admin);
   const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
   const bookingPerSecond = created / bookingSeconds;
+  const rawPerSecond = rawCreated / rawSeconds;
+  const rawRatio = bookingPerSecond / rawPerSecond;
   const meanTps = rounds.reduce((a, x) => a + x.tps, 0) / rounds.length;
   const bookingRatio = bookingPerSecond / meanTps;
   const latency = summarize(latencies);
-  log(`bookings: ${created} created, ${conflicts} refused 409 (lost races) in ${bookingSeconds.toFixed(1)} s` +
+  const cpu = (side: 'cpuHttp' | 'cpuRaw') => {
+    const kinds = new Set(rounds.flatMap((x) => Object.keys(x[side])));
+    return Object.fromEntries([...kinds].map((k) => [k, +(rounds.reduce((a, x) => a + (x[side][k] ?? 0), 0) / rounds.length).toFixed(3)]));
+  };
+  const [cpuHttp, cpuRaw] = [cpu('cpuHttp'), cpu('cpuRaw')];
+  log(`bookings through HTTP: ${created} created, ${conflicts} refused 409 (lost races) in ${bookingSeconds.toFixed(1)} s` +
     (Object.keys(otherStatuses).length ? `, other statuses ${JSON.stringify(otherStatuses)}` : ''));
-  log(`booking throughput: ${bookingPerSecond.toFixed(0)} bookings/s (latency p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}); pgbench -N: ${meanTps.toFixed(0)} TPS`);
-  log(`ratio bookings/s ÷ pgbench -N TPS: ${(bookingRatio * 100).toFixed(1)} % (rounds: ${rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %)`);
-  log(`target ≥ 25 % of pgbench -N: ${verdict(bookingRatio >= 0.25)}`);
+  log(`booking throughput: ${bookingPerSecond.toFixed(0)} bookings/s through HTTP (latency p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}); the same statements raw: ${rawPerSecond.toFixed(0)} bookings/s; pgbench -N: ${meanTps.toFixed(0)} TPS`);
+  log(`ratio HTTP ÷ raw statements: ${(rawRatio * 100).toFixed(1)} % (rounds: ${rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %); target ≥ 60 %: ${verdict(rawRatio >= 0.6)}`);
+  log(`ratio HTTP ÷ pgbench -N (context): ${(bookingRatio * 100).toFixed(1)} % (rounds: ${rounds.map((x) => (x.pgbenchRatio * 100).toFixed(1)).join(', ')} %)`);
+  log(`CPU per booking (ms), through HTTP: ${cpuLine(cpuHttp)}; raw: ${cpuLine(cpuRaw)}`);
+  log(`API memory under booking load: ${memoryLine(apiMemory)}${apiHeap ? `; after it, V8 heap ${apiHeap.heapUsedMb} MB used of ${apiHeap.heapTotalMb} MB, external ${apiHeap.externalMb} MB (GET /metrics)` : ''}`);
   const integrity = await bookingIntegrity(pool);
-  const consistent = integrity.doubleBookings === 0 && integrity.bookingsInDb === integrity.bookedSlotsInDb && integrity.bookingsInDb === load.created;
-  log(`double bookings: ${integrity.doubleBookings}; live bookings in database ${integrity.bookingsInDb}, booked slots ${integrity.bookedSlotsInDb}, 201 answers (warm-up included) ${load.created}: ${consistent ? 'consistent' : 'INCONSISTENT'}`);
-  const booking = { created, conflicts, otherStatuses, seconds: bookingSeconds, perSecond: bookingPerSecond, latency, rounds, pgbenchTps: meanTps, ...integrity };
+  const consistent = integrity.doubleBookings === 0 && integrity.bookingsInDb === integrity.bookedSlotsInDb && integrity.bookingsInDb - before.bookingsInDb === load.created;
+  log(`double bookings: ${integrity.doubleBookings}; live bookings in database ${integrity.bookingsInDb} (${integrity.bookingsInDb - before.bookingsInDb} new), booked slots ${integrity.bookedSlotsInDb}, ` +
+    `201 answers both ways (warm-up included) ${load.created}: ${consistent ? 'consistent' : 'INCONSISTENT'}`);
+  const booking = {
+    created, conflicts, otherStatuses, seconds: bookingSeconds, perSecond: bookingPerSecond, latency, rounds, pgbenchTps: meanTps,
+    raw: { created: rawCreated, seconds: rawSeconds, perSecond: rawPerSecond, poolSize: RAW_POOL }, rawRatio, cpuMsPerBooking: { http: cpuHttp, raw: cpuRaw },
+    memory: { api: apiMemory, apiHeap }, ...integrity,
+  };
   return { booking, bookingRatio, consistent, otherStatuses };
 }
 
+/** The API's V8 heap (used, total) and external memory, MB, from its own metrics (prom-client's default ones). */
+async function heapOf(http: HttpClient, admin: string): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number } | undefined> {
+  const res = await http.request('GET', '/api/v1/metrics', { authorization: `Bearer ${admin}`, accept: 'text/plain' }).catch(() => undefined);
+  if (res?.status !== 200 || typeof res.body !== 'string') return undefined;
+  const mb = (name: string) => +(Number(new RegExp(`^snp_${name} (\\S+)`, 'm').exec(res.body)?.[1] ?? NaN) / 2 ** 20).toFixed(0);
+  return { heapUsedMb: mb('nodejs_heap_size_used_bytes'), heapTotalMb: mb('nodejs_heap_size_total_bytes'), externalMb: mb('nodejs_external_memory_bytes') };
+}
+
+const cpuLine = (cpu: Record<string, number>) => Object.entries(cpu).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+const memoryLine = (m: Memory | undefined) => (m ? `VmRSS peak ${m.rssMb.toFixed(0)} MB, VmHWM ${m.hwmMb.toFixed(0)} MB` : 'not read');
+
 /** The matching engine in worker processes: throughput with 1 and 2, latency at a steady rate; `bookingsPerSecond` (if measured) for the ratio. */
-async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, queue: Queue, secretaries: string[], centres: { lat: number; lon: number }[], bookingsPerSecond: number | undefined) {
+async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, queue: Queue, notifyQueue: Queue, secretaries: string[], centres: { lat: number; lon: number }[],
+  bookings: { perSecond: number; rawPerSecond: number } | undefined) {
+  const bookingsPerSecond = bookings?.perSecond;
   await pgbench.init();
   log(`\n## Matching: POST /requests, booked by worker processes (npm run start:worker, ${MATCHING_CONCURRENCY} jobs at once each); the API runs no worker`);
-  log(`${ROUNDS} rounds of ${MATCHING_REQUESTS} requests per worker count, each filed while the queue is paused then released, after a ${SECONDS} s pgbench -N round (${MATCHING_BASELINE_CLIENTS} clients: the API's and workers' pools hold the rest of max_connections)`);
+  log(`${ROUNDS} rounds of ${MATCHING_REQUESTS} requests per worker count, each filed while the queue is paused then released, after a ${SECONDS} s pgbench -N round (${MATCHING_BASELINE_CLIENTS} clients: the API's and workers' pools hold the rest of max_connections) and VACUUM ANALYZE + CHECKPOINT`);
+  log(`with one worker, each round also ${MATCHING_REQUESTS} requests matched by the engine's statements run raw (${MATCHING_CONCURRENCY} at once on a pool of ${MATCHING_CONCURRENCY + 4}: the worker's), before the worker's round on odd rounds, after it on even ones`);
+  // The worker matches and books; the messages of its bookings wait, as the booking phase's do (its
+  // API runs no worker): the ratio to bookings/s compares the same work. They are discarded after.
+  log('the notifications queue is paused meanwhile: the messages of the matches are queued, not sent, as those of the booking phase');
+  await notifyQueue.pause();
+  const memory = watchMemory();
   const m = await benchMatching(
-    { http, pool, tokens: secretaries, centres, queue, startWorker: () => startWorker(queue), baseline: () => pgbench.round(SECONDS, MATCHING_BASELINE_CLIENTS), settle: () => settle(pool) },
+    { http, pool, tokens: secretaries, centres, queue, startWorker: () => startWorker(queue), baseline: () => pgbench.round(SECONDS, MATCHING_BASELINE_CLIENTS), settle: () => settle(pool), cpu: cpuNow,
+      rawMatch: (ids) => rawMatching(DATABASE_URL, ids, MATCHING_CONCURRENCY, MATCHING_CONCURRENCY + 4) },
     { requests: MATCHING_REQUESTS, rounds: ROUNDS, rate: MATCHING_RATE, seconds: MATCHING_SECONDS },
-  );
+  ).finally(async () => {
+    memory.stop();
+    await discardQueuedMessages(pool, notifyQueue);
+  });
+  const peaks = memory.stop();
   const one = median(m.one);
   const two = median(m.two);
   for (const [workers, rounds, mid] of [[1, m.one, one], [2, m.two, two]] as const) {
@@ -564,9 +626,18 @@ async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, que
     log(`${workers} worker process${workers > 1 ? 'es' : ''}: ${rounds.map((x) => `${x.perSecond.toFixed(0)} matched/s (pgbench -N ${x.baselineTps.toFixed(0)} TPS, ${(x.perSecond / x.baselineTps * 100).toFixed(1)} %)`).join('; ')}` +
       (others.length ? `; not matched: ${JSON.stringify(others)}` : ''));
     log(`  median ${mid.perSecond.toFixed(0)} matched/s (${mid.matched} in ${mid.seconds.toFixed(2)} s), ${(mid.perSecond / mid.baselineTps * 100).toFixed(1)} % of pgbench -N in the same round`);
+    if (mid.cpuMsPerMatch) log(`  CPU per match (ms, ${workers === 1 ? 'the worker' : 'both workers'}): ${cpuLine(mid.cpuMsPerMatch)}`);
   }
+  const raw = medianBy(m.raw, (x) => x.perSecond);
+  log(`the same statements raw: ${m.raw.map((x) => `${x.perSecond.toFixed(0)}`).join(' / ')} matched/s; median ${raw.perSecond.toFixed(0)} (${raw.matched} of ${raw.requests})` +
+    (raw.cpuMsPerMatch ? `; CPU per match (ms): ${cpuLine(raw.cpuMsPerMatch)}` : ''));
+  const workerShare = one.perSecond / raw.perSecond;
+  log(`1 worker ÷ the same statements raw: ${(workerShare * 100).toFixed(1)} %`);
+  log(`memory: a worker under load ${memoryLine(peaks.worker)}; the API ${memoryLine(peaks.api)}`);
   const matchingRatio = bookingsPerSecond ? one.perSecond / bookingsPerSecond : undefined;
-  if (matchingRatio !== undefined) log(`ratio matched/s (1 worker, median) ÷ bookings/s through POST /bookings above: ${(matchingRatio * 100).toFixed(1)} %`);
+  const rawRatio = bookings ? raw.perSecond / bookings.rawPerSecond : undefined;
+  if (matchingRatio !== undefined) log(`ratio matched/s (1 worker, median) ÷ bookings/s through POST /bookings above: ${(matchingRatio * 100).toFixed(1)} %; target ≥ 50 %: ${verdict(matchingRatio >= 0.5)}`);
+  if (rawRatio !== undefined) log(`the same at the floor, raw matches/s ÷ raw bookings/s: ${(rawRatio * 100).toFixed(1)} % (a match is a search and a booking)`);
   log(`2 workers ÷ 1 worker: ${(two.perSecond / one.perSecond).toFixed(2)}×`);
   log(`steady ${m.steady.ratePerSecond} requests/s for ${MATCHING_SECONDS} s, 1 worker: ${m.steady.matched}/${m.steady.requests} matched; POST /requests → matched p50 ${ms(m.steady.latency.p50)}, p95 ${ms(m.steady.latency.p95)}, p99 ${ms(m.steady.latency.p99)}`);
   log(`target ≥ 300 matched/s with one worker: ${verdict(one.perSecond >= 300)}; target p95 ≤ 250 ms at ${MATCHING_RATE}/s: ${verdict(m.steady.latency.p95 <= 250)}`);
@@ -575,7 +646,7 @@ async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, que
     afterMatching.withLiveBooking === afterMatching.matchedRequests && afterMatching.outsideConstraints === 0;
   log(`double bookings: ${afterMatching.doubleBookings}; matched requests ${afterMatching.matchedRequests}, each with its live booking: ${afterMatching.withLiveBooking}; ` +
     `booked outside window/modality/distance: ${afterMatching.outsideConstraints}: ${matchingConsistent ? 'consistent' : 'INCONSISTENT'}`);
-  const matching = { ...m, ratioToBookings: matchingRatio, ...afterMatching };
+  const matching = { ...m, rawMedian: raw, workerShareOfRaw: workerShare, ratioToBookings: matchingRatio, rawRatioToRawBookings: rawRatio, memory: peaks, ...afterMatching };
   return { matching, consistent: matchingConsistent };
 }
 
@@ -682,20 +753,71 @@ async function reportingPhase(pool: Pool) {
   }
 }
 
+/** The figures of both scales side by side, their growth, and the issue's targets. */
+function growthSummary(small: Record<string, any>, national: Record<string, any>) {
+  log(`\n## Both scales (${small.territory.practitioners} → ${national.territory.practitioners} practitioners, ${small.territory.slots} → ${national.territory.slots} slots)`);
+  const row = (what: string, a: number | undefined, b: number | undefined, unit: string, digits = 1) =>
+    log(`${what.padEnd(58)} ${(a?.toFixed(digits) ?? '—').padStart(9)} ${(b?.toFixed(digits) ?? '—').padStart(9)} ${unit}`);
+  log(`${''.padEnd(58)} ${'small'.padStart(9)} ${'national'.padStart(9)}`);
+  const g: Record<string, unknown> = {};
+  if (small.search && national.search) {
+    row('search p95 through HTTP, the small territory\'s places', small.search.http.p95, national.search.http.p95, 'ms', 2);
+    row('search p95 raw statement', small.search.sql.p95, national.search.sql.p95, 'ms', 2);
+    row('search ratio HTTP ÷ raw at p95', small.searchRatioP95, national.searchRatioP95, '×', 2);
+    g.searchP95Growth = national.search.http.p95 / small.search.http.p95;
+    g.searchSqlP95Growth = national.search.sql.p95 / small.search.sql.p95;
+    log(`search p95 growth at the same places ${(g.searchP95Growth as number).toFixed(2)}× (raw ${(g.searchSqlP95Growth as number).toFixed(2)}×): target ≤ 1.3×: ${verdict((g.searchP95Growth as number) <= 1.3)}; ` +
+      `national ratio ${national.searchRatioP95.toFixed(2)}×: target ≤ 1.5×: ${verdict(national.searchRatioP95 <= 1.5)}`);
+    if (national.searchWeighted) {
+      row('search p95 through HTTP, places weighted by population', small.search.http.p95, national.searchWeighted.http.p95, 'ms', 2);
+      row('  raw statement', small.search.sql.p95, national.searchWeighted.sql.p95, 'ms', 2);
+      row('  ratio HTTP ÷ raw at p95', small.searchRatioP95, national.searchWeightedRatioP95, '×', 2);
+      g.searchWeightedP95Growth = national.searchWeighted.http.p95 / small.search.http.p95;
+      log(`search p95 growth with places weighted by population ${(g.searchWeightedP95Growth as number).toFixed(2)}× (the densest places read a thousand practices: see bench/README.md); ` +
+        `ratio ${national.searchWeightedRatioP95.toFixed(2)}×: target ≤ 1.5×: ${verdict(national.searchWeightedRatioP95 <= 1.5)}; p95 ≤ 25 ms: ${verdict(national.searchWeighted.http.p95 <= 25)}`);
+    }
+  }
+  if (small.booking && national.booking) {
+    row('bookings/s through HTTP', small.booking.perSecond, national.booking.perSecond, '/s', 0);
+    row('bookings/s, the same statements raw', small.booking.raw.perSecond, national.booking.raw.perSecond, '/s', 0);
+    row('ratio HTTP ÷ raw (target ≥ 60 %)', small.booking.rawRatio * 100, national.booking.rawRatio * 100, '%');
+    row('ratio HTTP ÷ pgbench -N (context)', small.bookingRatio * 100, national.bookingRatio * 100, '%');
+    row('API memory under booking load, VmHWM', small.booking.memory.api?.hwmMb, national.booking.memory.api?.hwmMb, 'MB', 0);
+    g.bookingsGrowth = national.booking.perSecond / small.booking.perSecond;
+  }
+  if (small.matching && national.matching) {
+    const one = (m: any) => median(m.one);
+    row('matched/s, 1 worker', one(small.matching).perSecond, one(national.matching).perSecond, '/s', 0);
+    row('matched/s, 2 workers', median(small.matching.two).perSecond, median(national.matching.two).perSecond, '/s', 0);
+    row('ratio matched/s ÷ bookings/s (target ≥ 50 %)', small.matching.ratioToBookings * 100, national.matching.ratioToBookings * 100, '%');
+    row('matched/s, the engine\'s statements raw', small.matching.rawMedian?.perSecond, national.matching.rawMedian?.perSecond, '/s', 0);
+    row('  1 worker ÷ raw', small.matching.workerShareOfRaw * 100, national.matching.workerShareOfRaw * 100, '%');
+    row('  raw matches/s ÷ raw bookings/s', small.matching.rawRatioToRawBookings * 100, national.matching.rawRatioToRawBookings * 100, '%');
+    row('worker memory under load, VmHWM', small.matching.memory.worker?.hwmMb, national.matching.memory.worker?.hwmMb, 'MB', 0);
+    g.matchedGrowth = one(national.matching).perSecond / one(small.matching).perSecond;
+  }
+  return g;
+}
+
 async function main() {
   const pool = new Pool({ connectionString: DATABASE_URL, max: 4 });
   const queue = new Queue(MATCHING_QUEUE, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
   const notifyQueue = new Queue(NOTIFICATIONS_QUEUE, { connection: { url: REDIS_URL }, prefix: QUEUE_PREFIX });
-  const pgbench = new Pgbench(DATABASE_URL);
+  const pgbench = new Pgbench(DATABASE_URL, pool);
   let api: ChildProcess | undefined;
   let http: HttpClient | undefined;
   try {
-    log(`# npm run bench (${new Date().toISOString()}, node ${process.version}, ${ROUNDS} × ${SECONDS} s per load phase)`);
+    log(`# npm run bench (${new Date().toISOString()}, node ${process.version}, ${ROUNDS} × ${SECONDS} s per load phase${SCALE === 'national' ? ', BENCH_SCALE=national' : ''})`);
     await resetDatabase(pool);
     await queue.obliterate({ force: true });
     await notifyQueue.obliterate({ force: true });
     const port = await freePort();
     let t = process.hrtime.bigint();
+    if (SCALE === 'national') {
+      const skipped = [...PHASES].filter((x) => !['search', 'booking', 'matching', 'fhir', 'availability', 'notifications'].includes(x));
+      if (skipped.length) log(`BENCH_SCALE=national: ${skipped.join(', ')} not run (they need the small territory as it was); fhir, availability, notifications at the small scale only`);
+      for (const x of skipped) PHASES.delete(x);
+    }
     api = await startApi(port);
     log(`API up on port ${port} (migrations + commune list) in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
     t = process.hrtime.bigint();
@@ -707,58 +829,98 @@ async function main() {
     // One secretary per client, each in a different practice: 64 people booking at once, as on a
     // busy morning across the territory (not one account hammering the same rows).
     const practiceIds: string[] = (await pool.query(`SELECT id FROM practice ORDER BY name LIMIT $1`, [CLIENTS])).rows.map((r) => r.id);
-    const secretaries = await Promise.all(
-      practiceIds.map((practiceId, i) => account(http!, admin, { email: `secretariat${i}@bench.snp.local`, role: 'secretary', practiceId })),
-    );
-    const phases: Record<string, unknown> = {};
+    // Eight at a time: each creation hashes a password (argon2) while holding a connection, and the
+    // API answers 503 after 3 s without one.
+    const secretaries: string[] = [];
+    for (let i = 0; i < practiceIds.length; i += 8) {
+      secretaries.push(...(await Promise.all(
+        practiceIds.slice(i, i + 8).map((practiceId, j) => account(http!, admin, { email: `secretariat${i + j}@bench.snp.local`, role: 'secretary', practiceId })),
+      )));
+    }
     let consistent = true;
     // The raw statement sees what the first secretary sees (her practice, her CPTS's slots).
     const [firstPractice] = (await pool.query(`SELECT id, community_id FROM practice WHERE id = $1`, [practiceIds[0]])).rows;
     const secretaryView = viewerOf({ role: 'secretary', practiceId: firstPractice.id, communityId: firstPractice.community_id });
-    if (PHASES.has('search')) Object.assign(phases, await searchPhase(http, pool, secretaries[0], secretaryView, territory.centres));
-    if (PHASES.has('fhir')) Object.assign(phases, await fhirPhase(http, pool, admin));
-    if (PHASES.has('availability')) {
-      const regulator = await account(http, admin, { email: 'regulation@bench.snp.local', role: 'regulator' });
-      Object.assign(phases, await availabilityPhase(http, pool, regulator, territory.centres));
-    }
-    if (PHASES.has('web')) Object.assign(phases, await webPhase(pool, port, territory.centres));
-    let bookingsPerSecond: number | undefined;
-    if (PHASES.has('booking')) {
-      const b = await bookingPhase(http, pool, pgbench, secretaries);
-      Object.assign(phases, { booking: b.booking, bookingRatio: b.bookingRatio });
-      bookingsPerSecond = b.booking.perSecond;
-      consistent &&= b.consistent && !Object.keys(b.otherStatuses).length;
-    }
-    if (PHASES.has('matching')) {
-      // The booking phase's messages are not the matching workers' to send (its own are).
-      await discardQueuedMessages(pool, notifyQueue);
-      const m = await matchingPhase(http, pool, pgbench, queue, secretaries, territory.centres, bookingsPerSecond);
-      phases.matching = m.matching;
-      consistent &&= m.consistent;
-    }
-    if (PHASES.has('notifications')) {
-      const n = await notificationsPhase(pool, notifyQueue);
-      phases.notifications = n.notifications;
-      consistent &&= n.consistent;
-    }
-    if (PHASES.has('security')) {
-      // The API of this build steps aside: the phase starts each side's API for its own rounds.
-      await stopProcess(api);
-      api = undefined;
-      Object.assign(phases, await securityPhase(pool, territory.centres));
-    }
-    if (PHASES.has('reporting')) {
-      // Last: it rewrites the territory (one CPTS per cluster) and a year of history; it writes with
-      // no API up, then starts this build's own.
-      if (api) await stopProcess(api);
-      api = undefined;
-      Object.assign(phases, await reportingPhase(pool));
+
+    /** The phases measured at a scale (all of them at the small one; search, booking and matching at both). */
+    const measureScale = async (scale: Scale, t: BenchTerritory, only?: Set<string>) => {
+      const phases: Record<string, unknown> = {};
+      const has = (phase: string) => PHASES.has(phase) && (!only || only.has(phase));
+      if (SCALE === 'national') log(`\n# ${scale === 'small' ? 'Small' : 'National'} scale: ${t.practices} practices, ${t.practitioners} practitioners, ${t.slots} slots`);
+      if (has('search')) {
+        // The small territory's places at both scales (the same draws: what the database's size
+        // changes), and at the national scale also places where people live (Paris, Lyon, Lille…).
+        Object.assign(phases, await searchPhase(http!, pool, secretaries[0], secretaryView, territory.searchCentres, scale === 'national' ? ', at the small territory\'s places' : ''));
+        if (scale === 'national') {
+          const weighted = await searchPhase(http!, pool, secretaries[0], secretaryView, t.searchCentres, ', at places drawn in proportion to the practices around them (the whole country, its cities dense)');
+          Object.assign(phases, { searchWeighted: weighted.search, searchWeightedRatioP95: weighted.searchRatioP95 });
+        }
+      }
+      if (has('fhir')) Object.assign(phases, await fhirPhase(http!, pool, admin));
+      if (has('availability')) {
+        const regulator = await account(http!, admin, { email: `regulation-${scale}@bench.snp.local`, role: 'regulator' });
+        Object.assign(phases, await availabilityPhase(http!, pool, regulator, t.centres));
+      }
+      if (has('web')) Object.assign(phases, await webPhase(pool, port, t.centres));
+      let bookings: { perSecond: number; rawPerSecond: number } | undefined;
+      if (has('booking')) {
+        const b = await bookingPhase(http!, pool, pgbench, secretaries, admin);
+        Object.assign(phases, { booking: b.booking, bookingRatio: b.bookingRatio });
+        bookings = { perSecond: b.booking.perSecond, rawPerSecond: b.booking.raw.perSecond };
+        consistent &&= b.consistent && !Object.keys(b.otherStatuses).length;
+      }
+      if (has('matching')) {
+        // The booking phase's messages are not the matching workers' to send (its own are).
+        await discardQueuedMessages(pool, notifyQueue);
+        const m = await matchingPhase(http!, pool, pgbench, queue, notifyQueue, secretaries, t.searchCentres, bookings);
+        phases.matching = m.matching;
+        consistent &&= m.consistent;
+      }
+      if (has('notifications')) {
+        const n = await notificationsPhase(pool, notifyQueue);
+        phases.notifications = n.notifications;
+        consistent &&= n.consistent;
+      }
+      return { territory: { ...t, centres: undefined, searchCentres: undefined }, ...phases };
+    };
+
+    const small = await measureScale('small', territory);
+    let results: Record<string, unknown>;
+    if (SCALE === 'national') {
+      log(`\n## Growing to the national scale: ${NATIONAL.practices} practices in the ${DEPARTMENTS.length} departments of mainland France, in proportion to their population`);
+      t = process.hrtime.bigint();
+      const national = await growNational(pool, COMMUNITY, territory);
+      log(`grown to ${national.practices} practices, ${national.practitioners} practitioners, ${national.slots} slots in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
+      t = process.hrtime.bigint();
+      await settle(pool);
+      log(`VACUUM ANALYZE + CHECKPOINT in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
+      const big = await measureScale('national', national, NATIONAL_PHASES);
+      results = { small, national: big, growth: growthSummary(small, big) };
+    } else {
+      if (PHASES.has('security')) {
+        // The API of this build steps aside: the phase starts each side's API for its own rounds.
+        await stopProcess(api);
+        api = undefined;
+        Object.assign(small, await securityPhase(pool, territory.centres));
+      }
+      if (PHASES.has('reporting')) {
+        // Last: it rewrites the territory (one CPTS per cluster) and a year of history; it writes with
+        // no API up, then starts this build's own.
+        if (api) await stopProcess(api);
+        api = undefined;
+        Object.assign(small, await reportingPhase(pool));
+      }
+      results = small;
     }
 
-    const results = { at: new Date().toISOString(), node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, territory: { ...territory, centres: undefined }, ...phases };
+    const at = new Date().toISOString();
+    const machine = await machineFacts(ROOT, pool, queue);
+    log(`\nmachine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGb} GB; PostgreSQL ${machine.postgres} ${JSON.stringify(machine.postgresSettings)}; ` +
+      `Redis ${machine.redis}; Node ${machine.node}; commit ${machine.commit.slice(0, 10)}${machine.uncommitted.length ? ` + ${machine.uncommitted.length} changed files` : ''}`);
+    const out = { at, scale: SCALE, machine, node: process.version, seconds: SECONDS, rounds: ROUNDS, contested: CONTESTED, ...results };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-    const file = join(ROOT, 'bench', 'results', `${results.at.replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify(results, null, 2));
+    const file = join(ROOT, 'bench', 'results', `${at.replace(/[:.]/g, '-')}-${SCALE}.json`);
+    writeFileSync(file, JSON.stringify(out, null, 2));
     log(`\nresults written to ${file}`);
     if (!consistent) process.exitCode = 1;
   } finally {

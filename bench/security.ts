@@ -3,6 +3,7 @@ import { existsSync } from 'fs';
 import { join } from 'path';
 import { Pool } from 'pg';
 import { promisify } from 'util';
+import { benchPatient } from './booking';
 import { HttpClient } from './http-client';
 import { elapsedMs, LatencySummary, near, prng, summarize } from './stats';
 
@@ -96,7 +97,8 @@ async function holdAndBook(http: HttpClient, tokens: string[], slots: { next: nu
       if (hold.status !== 201) throw new Error(`hold: ${hold.status} ${JSON.stringify(hold.body)}`);
       const res = await http.request('POST', '/api/v1/bookings', headers, {
         slotId, holdToken: hold.body.holdToken,
-        patient: { firstName: 'Camille', lastName: `Securite${++n}`, birthDate: '1980-05-17', phone: '06 12 34 56 78' },
+        // A patient of their own per booking (numbers apart from the booking phase's), as in benchPatient.
+        patient: { firstName: 'Camille', lastName: `Securite${++n}`, birthDate: '1980-05-17', phone: benchPatient(500_000 + n).phone },
         reason: 'fièvre depuis 2 jours',
       });
       if (res.status !== 201) throw new Error(`booking: ${res.status} ${JSON.stringify(res.body)}`);
