@@ -512,6 +512,7 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   const principals = await secretaryPrincipals(pool, secretaries.map((_, i) => `secretariat${i}@bench.snp.local`));
   // A fresh raw pool per round: its 20 connections and pgbench's 64 do not fit max_connections together.
   const rawRound = async () => {
+    await chained(pool);
     const raw = await RawBooking.open(DATABASE_URL, RAW_POOL, principals);
     try {
       const cpu0 = cpuNow();
@@ -522,6 +523,7 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
     }
   };
   const httpRound = async () => {
+    await chained(pool);
     const cpu0 = cpuNow();
     const round = await load.round(SECONDS, CLIENTS, viaHttp);
     return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
@@ -584,6 +586,18 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
     memory: { api: apiMemory, apiHeap }, ...integrity,
   };
   return { booking, bookingRatio, consistent, otherStatuses };
+}
+
+/**
+ * Waits (10 s at most) until the API's sealer has chained every audit event: each booking writes
+ * one, and the sealer chains them about a second later, in the API's process and on its pool; a
+ * side's round does not pay for chaining the other side's bookings.
+ */
+async function chained(pool: Pool): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && (await pool.query(`SELECT EXISTS (SELECT 1 FROM audit_event WHERE seq IS NULL) AS left`)).rows[0].left) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The API's V8 heap (used, total) and external memory, MB, from its own metrics (prom-client's default ones). */
