@@ -512,9 +512,10 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   const principals = await secretaryPrincipals(pool, secretaries.map((_, i) => `secretariat${i}@bench.snp.local`));
   // A fresh raw pool per round: its 20 connections and pgbench's 64 do not fit max_connections together.
   const rawRound = async () => {
-    await chained(pool);
+    await settleSide(pool);
     const raw = await RawBooking.open(DATABASE_URL, RAW_POOL, principals);
     try {
+      await load.round(1, CLIENTS, raw.send);
       const cpu0 = cpuNow();
       const round = await load.round(SECONDS, CLIENTS, raw.send);
       return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
@@ -523,7 +524,8 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
     }
   };
   const httpRound = async () => {
-    await chained(pool);
+    await settleSide(pool);
+    await load.round(1, CLIENTS, viaHttp);
     const cpu0 = cpuNow();
     const round = await load.round(SECONDS, CLIENTS, viaHttp);
     return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
@@ -589,15 +591,18 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
 }
 
 /**
- * Waits (10 s at most) until the API's sealer has chained every audit event: each booking writes
- * one, and the sealer chains them about a second later, in the API's process and on its pool; a
- * side's round does not pay for chaining the other side's bookings.
+ * Before each side's booking round: the API's sealer has chained every audit event (each booking
+ * writes one, chained about a second later in the API's process and on its pool; 10 s at most),
+ * then the database is settled (the previous side's dead rows and dirty pages): neither side pays
+ * for the other's bookings. Each side then books for a second, not counted, before its round: the
+ * API idle during the raw round (or pgbench's) had given its connections and its heap back.
  */
-async function chained(pool: Pool): Promise<void> {
+async function settleSide(pool: Pool): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline && (await pool.query(`SELECT EXISTS (SELECT 1 FROM audit_event WHERE seq IS NULL) AS left`)).rows[0].left) {
     await new Promise((r) => setTimeout(r, 100));
   }
+  await settle(pool);
 }
 
 /** The API's V8 heap (used, total) and external memory, MB, from its own metrics (prom-client's default ones). */
