@@ -16,6 +16,7 @@ import { BOOK_FOR_REQUEST_SQL, BOOK_FOR_REQUEST_STATEMENT, MATCH_MISSED, MATCH_R
 import { principalOfRequest } from '../src/matching/requests.service';
 import { rankCandidates } from '../src/matching/scoring';
 import { searchParams } from '../src/slots/slot-search';
+import { CpuSnapshot, cpuPer } from './machine';
 import { elapsedMs } from './stats';
 
 async function matchOne(pool: Pool, id: string): Promise<boolean> {
@@ -37,14 +38,20 @@ async function matchOne(pool: Pool, id: string): Promise<boolean> {
   return false;
 }
 
-/** Matches `ids`, `concurrency` at a time, on a pool of `poolSize` connections (opened and warmed before the clock starts). */
-export async function rawMatching(databaseUrl: string, ids: string[], concurrency: number, poolSize: number): Promise<{ matched: number; seconds: number; perSecond: number }> {
+/**
+ * Matches `ids`, `concurrency` at a time, on a pool of `poolSize` connections (opened before the
+ * clock starts); `cpu` is read before and after, while the pool's backends are still there.
+ */
+export async function rawMatching(
+  databaseUrl: string, ids: string[], concurrency: number, poolSize: number, cpu?: () => CpuSnapshot,
+): Promise<{ matched: number; seconds: number; perSecond: number; cpuMsPerMatch?: Record<string, number> }> {
   const pool = new Pool({ connectionString: databaseUrl, max: poolSize });
   try {
     const clients = await Promise.all(Array.from({ length: poolSize }, () => pool.connect()));
     clients.forEach((c) => c.release());
     let next = 0;
     let matched = 0;
+    const cpuBefore = cpu?.();
     const t = process.hrtime.bigint();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -52,7 +59,8 @@ export async function rawMatching(databaseUrl: string, ids: string[], concurrenc
       }),
     );
     const seconds = elapsedMs(t) / 1000;
-    return { matched, seconds, perSecond: matched / seconds };
+    const cpuAfter = cpu?.();
+    return { matched, seconds, perSecond: matched / seconds, cpuMsPerMatch: cpuBefore && cpuAfter ? cpuPer(cpuBefore, cpuAfter, matched) : undefined };
   } finally {
     await pool.end();
   }

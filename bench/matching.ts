@@ -32,7 +32,7 @@ export interface MatchingBenchContext {
   /** CPU used so far by the service's processes, the database and Redis (ms), for the CPU a match costs each. */
   cpu?: () => CpuSnapshot;
   /** The engine's statements run raw on these requests (the floor of a worker): matched per second. */
-  rawMatch?: (ids: string[]) => Promise<{ matched: number; seconds: number; perSecond: number }>;
+  rawMatch?: (ids: string[]) => Promise<{ matched: number; seconds: number; perSecond: number; cpuMsPerMatch?: Record<string, number> }>;
 }
 
 export interface RawMatchFigures {
@@ -143,11 +143,9 @@ async function filePaused(ctx: MatchingBenchContext, maker: RequestMaker, n: num
 /** N requests filed while the queue is paused, matched by the engine's statements run raw; their jobs then dropped. */
 async function rawThroughput(ctx: MatchingBenchContext, maker: RequestMaker, n: number): Promise<RawMatchFigures> {
   const ids = await filePaused(ctx, maker, n);
-  const cpuBefore = ctx.cpu?.();
   const r = await ctx.rawMatch!(ids);
-  const cpuAfter = ctx.cpu?.();
   await ctx.queue.drain(true);
-  return { requests: n, ...r, cpuMsPerMatch: cpuBefore && cpuAfter ? cpuPer(cpuBefore, cpuAfter, r.matched) : undefined };
+  return { requests: n, ...r };
 }
 
 /** N requests queued while paused, then released to `workers` processes at once. */

@@ -631,7 +631,7 @@ async function matchingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, que
   const memory = watchMemory();
   const m = await benchMatching(
     { http, pool, tokens: secretaries, centres, queue, startWorker: () => startWorker(queue), baseline: () => pgbench.round(SECONDS, MATCHING_BASELINE_CLIENTS), settle: () => settle(pool), cpu: cpuNow,
-      rawMatch: (ids) => rawMatching(DATABASE_URL, ids, MATCHING_CONCURRENCY, MATCHING_CONCURRENCY + 4) },
+      rawMatch: (ids) => rawMatching(DATABASE_URL, ids, MATCHING_CONCURRENCY, MATCHING_CONCURRENCY + 4, cpuNow) },
     { requests: MATCHING_REQUESTS, rounds: ROUNDS, rate: MATCHING_RATE, seconds: MATCHING_SECONDS },
   ).finally(async () => {
     memory.stop();
