@@ -75,6 +75,8 @@ function communityScope(actor: Principal): string | null {
  * admins manage every account, create regulators and API keys. Every change that alters what an
  * account may do (role, links, deactivation) ends its sessions at once (token version).
  */
+const emailTaken = () => new ConflictError('email_taken', 'Un compte existe déjà avec cet e-mail');
+
 @Injectable()
 export class AccountsService {
   constructor(
@@ -108,7 +110,7 @@ export class AccountsService {
     return this.dataSource.transaction(async (em) => {
       const links = await this.links(em, input.role, input, scope);
       const exists = await em.query(`SELECT 1 FROM app_user WHERE lower(email) = lower($1)`, [input.email]);
-      if (exists.length) throw new ConflictError('email_taken', 'Un compte existe déjà avec cet e-mail');
+      if (exists.length) throw emailTaken();
       if (input.rpps && (await em.query(`SELECT 1 FROM app_user WHERE rpps = $1 UNION ALL SELECT 1 FROM practitioner WHERE rpps = $1`, [input.rpps])).length) {
         throw new ConflictError('rpps_taken', 'Ce numéro RPPS est déjà celui d’un compte ou d’un praticien inscrit');
       }
@@ -118,6 +120,13 @@ export class AccountsService {
         [input.email, await argon2.hash(input.password), input.role, links.practiceId, links.practitionerId, links.communityId, input.rpps ?? null],
       );
       return toView(row);
+    }).catch((e) => {
+      // Two creations of one e-mail at once (two replicas bootstrapping their admin, a double click):
+      // the check above saw neither, the unique index stops the second; the same answer as the check.
+      if ((e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'app_user_email_uq') {
+        throw emailTaken();
+      }
+      throw e;
     });
   }
 

@@ -66,7 +66,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (admins > 0) return;
     await this.accounts.createBootstrapAdmin(email, password).catch((e) => {
       // Created meanwhile by another process starting with this one (a first deployment's replicas).
-      if (!(e instanceof ConflictError) && !((e as any).code === '23505' && (e as any).constraint === 'app_user_email_uq')) throw e;
+      if (!(e instanceof ConflictError)) throw e;
     });
     this.logger.log('bootstrap admin created');
   }
