@@ -103,7 +103,7 @@ export function bookSql(parts?: BookingStatementParts, warnings?: Scope): string
 /** Parameters $1…$24 are the booking's; a caller's parts (or the warnings' scope) number theirs from here. */
 export const FIRST_EXTRA_BOOKING_PARAM = 25;
 
-/** The booking statement of each role (its warnings' scope differs), prepared under the name given. */
+/** The booking statement for each warnings' scope (one per role), by the scope's SQL, with the name it is prepared under. */
 const BOOK_STATEMENTS = new Map<string, { name: string; text: string }>();
 
 /**
@@ -112,8 +112,11 @@ const BOOK_STATEMENTS = new Map<string, { name: string; text: string }>();
  */
 export function bookStatement(principal: Principal, params: unknown[]): { name: string; text: string; values: unknown[] } {
   const scope = bookingScope(principal, FIRST_EXTRA_BOOKING_PARAM);
-  let statement = BOOK_STATEMENTS.get(principal.role);
-  if (!statement) BOOK_STATEMENTS.set(principal.role, (statement = { name: `book_slot_v4_${principal.role}`, text: bookSql(undefined, scope) }));
+  let statement = BOOK_STATEMENTS.get(scope.sql);
+  if (!statement) {
+    const text = bookSql(undefined, scope);
+    BOOK_STATEMENTS.set(scope.sql, (statement = { name: `book_slot_v4_${sha256(text).slice(0, 12)}`, text }));
+  }
   return { ...statement, values: [...params, ...scope.params] };
 }
 
