@@ -11,7 +11,7 @@ async function main() {
   config = loadConfig();
   await ensureDatabase(config);
   const app = await createApp(config);
-  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, app);
+  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen(config.PORT, config.HOST);
   app.get(require('nestjs-pino').Logger).log(`listening on http://${config.HOST}:${config.PORT}`);
 }

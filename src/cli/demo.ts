@@ -33,7 +33,7 @@ async function main() {
   await app.init();
   const accounts = await seed(app.get(DataSource), app.get(CommunesService), app.get(DirectoryService), app.get(AccountsService), app.get(SlotsService));
   const sas = await sasKey(app.get(DataSource), app.get(AccountsService));
-  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS, app);
+  closeOnSignals(app, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen(config.PORT, config.HOST);
   const url = `http://localhost:${config.PORT}`;
   const lines = [

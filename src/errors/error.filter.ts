@@ -9,6 +9,7 @@ interface ErrorBody {
   message: string;
   details?: unknown;
   alternatives?: unknown;
+  retryAfterSeconds?: number;
 }
 
 const HTTP_CODES: Record<number, [string, string]> = {
@@ -77,7 +78,7 @@ export class ErrorFilter implements ExceptionFilter {
       const err = exception as Error;
       this.logger.error({ err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'unhandled error');
     }
-    if (typeof (body as any).retryAfterSeconds === 'number') reply.header('retry-after', String((body as any).retryAfterSeconds));
+    if (typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
     // The SAS platform's interface answers its errors as FHIR OperationOutcomes, with the same message.
     if (isFhirPath(host.switchToHttp().getRequest()?.url)) {
       const outcome = operationOutcome(body.statusCode, body.message, exception instanceof FhirError ? exception.issue : undefined);
@@ -113,7 +114,7 @@ export class ErrorFilter implements ExceptionFilter {
         error: 'service_unavailable',
         message: 'Service momentanément indisponible (base de données injoignable) : réessayez dans quelques secondes',
         retryAfterSeconds: RETRY_AFTER_SECONDS,
-      } as ErrorBody;
+      };
     }
     // Fastify's own errors (malformed JSON, body too large, wrong content type) carry a 4xx statusCode.
     const status = (exception as any)?.statusCode;

@@ -11,7 +11,9 @@ const logger = new Logger('Shutdown');
  * finish while the database and Redis are still open. Then the app closes: workers stop taking
  * jobs and finish their active ones, then queues, Redis and the database pool close.
  */
-export function closeOnSignals(app: INestApplicationContext, timeoutMs: number, http?: NestFastifyApplication): void {
+export function closeOnSignals(app: INestApplicationContext | NestFastifyApplication, timeoutMs: number): void {
+  // An API (it has an HTTP server), or a worker (an application context only).
+  const http = 'getHttpAdapter' in app ? app : undefined;
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;

@@ -40,10 +40,9 @@ export class EvictionPolicyCheck implements OnApplicationBootstrap {
   }
 
   async check(): Promise<string | null> {
+    // Unknown (CONFIG and INFO refused): readEvictionPolicy has said so at debug level.
     const policy = await readEvictionPolicy(this.redis);
-    if (policy === null) {
-      logger.debug('maxmemory-policy unknown (CONFIG and INFO refused): not checked');
-    } else if (policy !== 'noeviction') {
+    if (policy !== null && policy !== 'noeviction') {
       logger.warn(
         { maxmemoryPolicy: policy },
         `Redis maxmemory-policy is ${policy}: set it to noeviction (redis-server --maxmemory-policy noeviction, or maxmemory-policy noeviction in redis.conf, or your provider's setting), or queue jobs may be evicted and lost`,
