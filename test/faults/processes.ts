@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'child_process';
 import { join } from 'path';
 import request from 'supertest';
-import { freePort } from '../support/api-process';
-import { TEST_ADMIN, testConfig } from '../support/test-config';
+import { freePort, untilHealthy } from '../support/api-process';
+import { serviceEnv } from '../support/test-config';
 
 const DIST = join(__dirname, '..', '..', 'dist', 'src');
 
@@ -35,16 +35,10 @@ export class ServiceProcess {
   static async api(env: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await freePort();
     const p = ServiceProcess.spawn('api', { WORKERS_ENABLED: 'false', PORT: String(port), HOST: '127.0.0.1', ...env }, `http://127.0.0.1:${port}`);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (p.child.exitCode !== null) throw new Error(`the API process exited with code ${p.child.exitCode}: ${p.lines.slice(-5).join('\n')}`);
-      if ((await request(p.url).get('/health').then((r) => r.status, () => 0)) === 200) return p;
-      if (Date.now() > deadline) {
-        p.child.kill('SIGKILL');
-        throw new Error('the API process did not answer /health within 60 s');
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilHealthy(p.url, p.child, 'the API process').catch((e: Error) => {
+      throw new Error(`${e.message}: ${p.lines.slice(-5).join('\n')}`);
+    });
+    return p;
   }
 
   /** A worker process; resolves once it has logged that it started. */
@@ -55,15 +49,8 @@ export class ServiceProcess {
   }
 
   private static spawn(kind: 'api' | 'worker', env: Record<string, string>, url: string): ServiceProcess {
-    const c = testConfig();
     const child = spawn(process.execPath, [join(DIST, kind === 'api' ? 'main.js' : 'worker.js')], {
-      env: {
-        ...process.env,
-        DATABASE_URL: c.DATABASE_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, MIGRATIONS_RUN: 'false',
-        NODE_ENV: 'test', LOG_LEVEL: 'warn', REQUEST_LOGS: 'false', OUTBOX_DIR: c.OUTBOX_DIR, GEOCODER_URL: 'off',
-        ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, LOGIN_RATE_LIMIT: String(c.LOGIN_RATE_LIMIT),
-        ...env,
-      },
+      env: serviceEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new ServiceProcess(kind, child, url);

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { AddressInfo, createServer } from 'net';
 import { join } from 'path';
 import request from 'supertest';
-import { TEST_ADMIN, testConfig } from './test-config';
+import { serviceEnv } from './test-config';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,6 +18,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Resolves once `url`/health answers 200; fails (the process killed) when `child` exits or after 60 s. */
+export async function untilHealthy(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}`);
+    if ((await request(url).get('/health').then((r) => r.status, () => 0)) === 200) return;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${what} did not answer /health within 60 s`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /**
  * A second API process (`npm start`, from the TypeScript sources) on the test database and
  * queues, on a port of its own: what another replica behind the load balancer would be.
@@ -29,31 +43,15 @@ export class ApiProcess {
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<ApiProcess> {
-    const c = testConfig();
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: c.DATABASE_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, MIGRATIONS_RUN: 'false', WORKERS_ENABLED: 'false',
-        NODE_ENV: 'test', LOG_LEVEL: 'warn', REQUEST_LOGS: 'false', OUTBOX_DIR: c.OUTBOX_DIR, ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password,
-        LOGIN_RATE_LIMIT: String(c.LOGIN_RATE_LIMIT), PORT: String(port), HOST: '127.0.0.1',
-        ...env,
-      },
+      env: serviceEnv({ WORKERS_ENABLED: 'false', PORT: String(port), HOST: '127.0.0.1', ...env }),
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const api = new ApiProcess(child, `http://127.0.0.1:${port}`);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the second API process exited with code ${child.exitCode}`);
-      const up = await request(api.url).get('/health').then((r) => r.status, () => 0);
-      if (up === 200) return api;
-      if (Date.now() > deadline) {
-        await api.stop();
-        throw new Error('the second API process did not answer /health within 60 s');
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await untilHealthy(api.url, child, 'the second API process');
+    return api;
   }
 
   get http() {

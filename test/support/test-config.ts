@@ -30,3 +30,18 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     },
   );
 }
+
+/**
+ * The environment of a service process a story starts (an API or a worker, from the sources or the
+ * build): the test configuration's database, Redis, queue prefix and accounts; `env` adds or overrides.
+ */
+export function serviceEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const c = testConfig();
+  return {
+    ...process.env,
+    DATABASE_URL: c.DATABASE_URL, REDIS_URL: c.REDIS_URL, QUEUE_PREFIX: c.QUEUE_PREFIX, MIGRATIONS_RUN: 'false',
+    NODE_ENV: 'test', LOG_LEVEL: 'warn', REQUEST_LOGS: 'false', OUTBOX_DIR: c.OUTBOX_DIR, GEOCODER_URL: c.GEOCODER_URL,
+    ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password, LOGIN_RATE_LIMIT: String(c.LOGIN_RATE_LIMIT),
+    ...env,
+  };
+}
