@@ -236,6 +236,43 @@ function refused(e, { fields, codes = {}, error }) {
 }
 
 /**
+ * A member form that registers one or edits the one chosen. Its elements are named after `prefix`
+ * (`<prefix>-form`, `-error`, `-form-summary`, `-submit`, `-cancel-edit`, and the `-add` disclosure).
+ * `create()` puts it back to registering (then runs `reset`), `edit(item, summary)` opens it on an
+ * item; cancelling an edit gives the focus back to the item's row (`rowButton(id)`), else to `fallback`.
+ */
+function editableForm(prefix, { createSummary, createSubmit, reset, rowButton, fallback }) {
+  const el = (name) => $(`${prefix}-${name}`);
+  const form = {
+    /** The item being edited (null: the form registers one). */
+    editing: null,
+    create() {
+      form.editing = null;
+      el('form').reset();
+      clearErrors(el('form'), el('error'));
+      el('form-summary').textContent = createSummary;
+      el('submit').textContent = createSubmit;
+      el('cancel-edit').hidden = true;
+      reset?.();
+    },
+    edit(item, summary) {
+      form.create();
+      form.editing = item;
+      el('add').open = true;
+      el('form-summary').textContent = summary;
+      el('submit').textContent = 'Enregistrer les modifications';
+      el('cancel-edit').hidden = false;
+    },
+  };
+  el('cancel-edit').addEventListener('click', () => {
+    const id = form.editing?.id;
+    form.create();
+    (document.querySelector(rowButton(id)) ?? $(fallback)).focus();
+  });
+  return form;
+}
+
+/**
  * The CPTS's members: practices, practitioners and accounts, each listed with its form to add one
  * (POST /practices, /practitioners, /users); accounts are edited (role, links) and deactivated or
  * reactivated (PATCH /users/:id). The API has no route to edit a practice or a practitioner.
@@ -244,11 +281,6 @@ function members(user) {
   const admin = user.role === 'admin';
   const roles = admin ? ['secretary', 'gp', 'coordinator', 'regulator', 'admin'] : ['secretary', 'gp', 'coordinator'];
   let known = { practices: [], practitioners: [], users: [] };
-  /** The account being edited with the form (null: the form creates one). */
-  let editing = null;
-  /** The practice and the practitioner being edited with their forms (null: the form registers one). */
-  let editingPractice = null;
-  let editingPractitioner = null;
   /** The commune field's text when a practice's edit began: unchanged, the commune is not sent. */
   let practiceCommuneShown = '';
 
@@ -373,37 +405,24 @@ function members(user) {
 
   // ------------------------------------------------------------ practices
 
-  /** The practice form back to registering one. */
-  function stopEditingPractice() {
-    editingPractice = null;
-    $('practice-form').reset();
-    clearErrors($('practice-form'), $('practice-error'));
-    $('practice-form-summary').textContent = 'Inscrire un cabinet';
-    $('practice-submit').textContent = 'Inscrire le cabinet';
-    $('practice-cancel-edit').hidden = true;
-    $('practice-community-field').hidden = !admin;
-  }
+  const practiceForm = editableForm('practice', {
+    createSummary: 'Inscrire un cabinet',
+    createSubmit: 'Inscrire le cabinet',
+    reset: () => { $('practice-community-field').hidden = !admin; },
+    rowButton: (id) => `#practices-table tr[data-practice="${id}"] button`,
+    fallback: 'practice-name',
+  });
 
   function editPractice(p, communeNameShown) {
-    stopEditingPractice();
-    editingPractice = p;
-    $('practice-add').open = true;
+    practiceForm.edit(p, `Modifier le cabinet ${p.name}`);
     $('practice-name').value = p.name;
     $('practice-address').value = p.address;
     practiceCommuneShown = `${communeNameShown ?? p.communeCode} (${p.postcode ?? p.communeCode})`;
     $('practice-commune').value = practiceCommuneShown;
     $('practice-phone').value = phone(p.phone);
     $('practice-community-field').hidden = true;
-    $('practice-form-summary').textContent = `Modifier le cabinet ${p.name}`;
-    $('practice-submit').textContent = 'Enregistrer les modifications';
-    $('practice-cancel-edit').hidden = false;
     $('practice-name').focus();
   }
-  $('practice-cancel-edit').addEventListener('click', () => {
-    const id = editingPractice?.id;
-    stopEditingPractice();
-    (document.querySelector(`#practices-table tr[data-practice="${id}"] button`) ?? $('practice-name')).focus();
-  });
 
   $('practice-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -412,13 +431,13 @@ function members(user) {
     clearErrors(form, error);
     const f = { name: $('practice-name'), address: $('practice-address'), commune: $('practice-commune'), phone: $('practice-phone'), community: $('practice-community') };
     const problems = [];
-    if (admin && !editingPractice && !f.community.value) problems.push([f.community, 'Choisissez la CPTS du cabinet.']);
+    if (admin && !practiceForm.editing && !f.community.value) problems.push([f.community, 'Choisissez la CPTS du cabinet.']);
     if (!f.name.value.trim()) problems.push([f.name, 'Indiquez le nom du cabinet.']);
     if (!f.address.value.trim()) problems.push([f.address, 'Indiquez l’adresse du cabinet.']);
     if (!f.phone.value.trim()) problems.push([f.phone, 'Indiquez le téléphone du cabinet.']);
     let communeCode;
     if (!f.commune.value.trim()) problems.push([f.commune, 'Indiquez la commune du cabinet.']);
-    else if (editingPractice && f.commune.value === practiceCommuneShown) communeCode = undefined;
+    else if (practiceForm.editing && f.commune.value === practiceCommuneShown) communeCode = undefined;
     else {
       try {
         communeCode = await communeCodeOf(f.commune, $('practice-communes'));
@@ -430,12 +449,12 @@ function members(user) {
     const button = event.submitter ?? form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
-      if (editingPractice) {
-        const changed = await api(`/practices/${editingPractice.id}`, {
+      if (practiceForm.editing) {
+        const changed = await api(`/practices/${practiceForm.editing.id}`, {
           method: 'PATCH',
           body: { name: f.name.value.trim(), address: f.address.value.trim(), phone: f.phone.value.trim(), ...(communeCode ? { communeCode } : {}) },
         });
-        stopEditingPractice();
+        practiceForm.create();
         say($('practices-status'), `Cabinet « ${changed.name} » modifié.`);
         await refresh();
         $('practices-status').focus();
@@ -462,22 +481,20 @@ function members(user) {
 
   // ------------------------------------------------------------ practitioners
 
-  /** The practitioner form back to registering one (RPPS and practice never change: only a new fiche has them). */
-  function stopEditingPractitioner() {
-    editingPractitioner = null;
-    $('practitioner-form').reset();
-    clearErrors($('practitioner-form'), $('practitioner-error'));
-    $('practitioner-rpps').readOnly = false;
-    $('practitioner-practice').disabled = false;
-    $('practitioner-form-summary').textContent = 'Inscrire un praticien';
-    $('practitioner-submit').textContent = 'Inscrire le praticien';
-    $('practitioner-cancel-edit').hidden = true;
-  }
+  /** RPPS and practice never change: only a new fiche has them. */
+  const practitionerForm = editableForm('practitioner', {
+    createSummary: 'Inscrire un praticien',
+    createSubmit: 'Inscrire le praticien',
+    reset: () => {
+      $('practitioner-rpps').readOnly = false;
+      $('practitioner-practice').disabled = false;
+    },
+    rowButton: (id) => `#practitioners-table tr[data-practitioner="${id}"] button`,
+    fallback: 'practitioner-rpps',
+  });
 
   function editPractitioner(p) {
-    stopEditingPractitioner();
-    editingPractitioner = p;
-    $('practitioner-add').open = true;
+    practitionerForm.edit(p, `Modifier la fiche de ${doctor(p)}`);
     $('practitioner-rpps').value = p.rpps;
     $('practitioner-rpps').readOnly = true;
     $('practitioner-last-name').value = p.lastName;
@@ -489,16 +506,8 @@ function members(user) {
     $('practitioner-min-age').value = months ? String(months % 12 === 0 ? months / 12 : months) : '';
     $('practitioner-min-age-unit').value = months % 12 === 0 ? 'years' : 'months';
     for (const box of $('practitioner-form').querySelectorAll('input[name="modality"]')) box.checked = (p.modalities ?? []).includes(box.value);
-    $('practitioner-form-summary').textContent = `Modifier la fiche de ${doctor(p)}`;
-    $('practitioner-submit').textContent = 'Enregistrer les modifications';
-    $('practitioner-cancel-edit').hidden = false;
     $('practitioner-last-name').focus();
   }
-  $('practitioner-cancel-edit').addEventListener('click', () => {
-    const id = editingPractitioner?.id;
-    stopEditingPractitioner();
-    (document.querySelector(`#practitioners-table tr[data-practitioner="${id}"] button`) ?? $('practitioner-rpps')).focus();
-  });
 
   $('practitioner-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -530,12 +539,12 @@ function members(user) {
     const button = event.submitter ?? form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
-      if (editingPractitioner) {
-        const changed = await api(`/practitioners/${editingPractitioner.id}`, {
+      if (practitionerForm.editing) {
+        const changed = await api(`/practitioners/${practitionerForm.editing.id}`, {
           method: 'PATCH',
           body: { lastName: f.lastName.value.trim(), firstName: f.firstName.value.trim(), profession: f.profession.value, minPatientAgeMonths: minPatientAgeMonths ?? 0, modalities },
         });
-        stopEditingPractitioner();
+        practitionerForm.create();
         say($('practitioners-status'), `Fiche de ${doctor(changed)} modifiée.`);
         await refresh();
         $('practitioners-status').focus();
@@ -572,24 +581,21 @@ function members(user) {
   $('user-role').addEventListener('change', showLinks);
   showLinks();
 
-  /** The form back to creating an account. */
-  function stopEditing() {
-    editing = null;
-    $('user-form').reset();
-    clearErrors($('user-form'), $('user-error'));
-    $('user-email').readOnly = false;
-    $('user-password-field').hidden = false;
-    $('user-form-summary').textContent = 'Créer un compte';
-    $('user-submit').textContent = 'Créer le compte';
-    $('user-cancel-edit').hidden = true;
-    say($('user-form-editing'), '');
-    showLinks();
-  }
+  const userForm = editableForm('user', {
+    createSummary: 'Créer un compte',
+    createSubmit: 'Créer le compte',
+    reset: () => {
+      $('user-email').readOnly = false;
+      $('user-password-field').hidden = false;
+      say($('user-form-editing'), '');
+      showLinks();
+    },
+    rowButton: (id) => `#users-table tr[data-user="${id}"] button`,
+    fallback: 'user-email',
+  });
 
   function edit(u) {
-    stopEditing();
-    editing = u;
-    $('user-add').open = true;
+    userForm.edit(u, `Modifier le compte ${u.email}`);
     $('user-email').value = u.email;
     $('user-email').readOnly = true;
     $('user-password-field').hidden = true;
@@ -597,19 +603,10 @@ function members(user) {
     $('user-practice').value = u.practiceId ?? '';
     $('user-practitioner').value = u.practitionerId ?? '';
     if (admin) $('user-community').value = u.communityId ?? '';
-    $('user-form-summary').textContent = `Modifier le compte ${u.email}`;
-    $('user-submit').textContent = 'Enregistrer les modifications';
-    $('user-cancel-edit').hidden = false;
     say($('user-form-editing'), `Modification du compte ${u.email} : changez son rôle ou son rattachement. À l’enregistrement, ses sessions ouvertes se ferment.`);
     showLinks();
     $('user-role').focus();
   }
-
-  $('user-cancel-edit').addEventListener('click', () => {
-    const row = editing && document.querySelector(`#users-table tr[data-user="${editing.id}"] button`);
-    stopEditing();
-    (row ?? $('user-email')).focus();
-  });
 
   async function setActive(u, active) {
     if (!active) {
@@ -634,8 +631,8 @@ function members(user) {
     const f = { email: $('user-email'), password: $('user-password'), role: $('user-role'), practice: $('user-practice'), practitioner: $('user-practitioner'), community: $('user-community') };
     const role = f.role.value;
     const problems = [];
-    if (!editing && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email.value.trim())) problems.push([f.email, 'Indiquez une adresse e-mail de la forme nom@domaine.fr.']);
-    if (!editing && f.password.value.length < 10) problems.push([f.password, 'Le mot de passe provisoire fait au moins 10 caractères.']);
+    if (!userForm.editing && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email.value.trim())) problems.push([f.email, 'Indiquez une adresse e-mail de la forme nom@domaine.fr.']);
+    if (!userForm.editing && f.password.value.length < 10) problems.push([f.password, 'Le mot de passe provisoire fait au moins 10 caractères.']);
     if (role === 'secretary' && !f.practice.value) problems.push([f.practice, 'Choisissez le cabinet de ce secrétariat.']);
     if (role === 'gp' && !f.practitioner.value) problems.push([f.practitioner, 'Choisissez la fiche du praticien (inscrivez-le d’abord dans « Praticiens »).']);
     if (admin && role === 'coordinator' && !f.community.value) problems.push([f.community, 'Choisissez la CPTS de ce compte.']);
@@ -644,15 +641,15 @@ function members(user) {
     const button = event.submitter ?? $('user-submit');
     button.disabled = true;
     try {
-      if (editing) {
-        const was = editing;
+      if (userForm.editing) {
+        const was = userForm.editing;
         const changed = was.role !== role || Object.entries(links).some(([k, v]) => was[k] !== v);
         if (changed) await api(`/users/${was.id}`, { method: 'PATCH', body: { role, ...links } });
-        stopEditing();
+        userForm.create();
         say($('users-status'), changed ? `Compte ${was.email} modifié : ${ROLE_NAMES[role] ?? role}. Ses sessions ouvertes sont fermées.` : `Compte ${was.email} : rien n’a changé.`);
       } else {
         const made = await api('/users', { method: 'POST', body: { email: f.email.value.trim(), password: f.password.value, role, ...links } });
-        stopEditing();
+        userForm.create();
         say($('users-status'), `Compte ${made.email} créé (${ROLE_NAMES[made.role] ?? made.role}) : transmettez-lui son mot de passe provisoire.`);
       }
       await refresh();
