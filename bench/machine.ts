@@ -119,14 +119,20 @@ export type CpuSnapshot = Record<string, number>;
 
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-function cpuMsOf(pid: number): number {
+/** CPU time (user + system, ms) a local process has used so far, from /proc/<pid>/stat; NaN when it cannot be read (gone, or not Linux). */
+export function processCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime
   } catch {
-    return 0;
+    return NaN;
   }
+}
+
+/** A process gone between listing and reading counts as no CPU in a snapshot. */
+function cpuMsOf(pid: number): number {
+  return processCpuMs(pid) || 0;
 }
 
 /**

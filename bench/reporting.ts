@@ -1,10 +1,10 @@
-import { readFileSync } from 'fs';
 import { isDeepStrictEqual } from 'util';
 import { DateTime } from 'luxon';
 import { Pool, PoolClient } from 'pg';
 import { bookingsSql, counters, membersSql, requestsSql, slotsSql, Variant } from '../src/reporting/indicators';
 import { parsePeriod, weeksOf, ZONE } from '../src/reporting/period';
 import { HttpClient } from './http-client';
+import { processCpuMs } from './machine';
 import { SEED } from './seed';
 import { elapsedMs, LatencySummary, summarize } from './stats';
 
@@ -239,16 +239,6 @@ const OTHER_REQUESTS_SQL = `
                               x.u5 < 0.45 AS regulator, rc.commune_codes[1 + floor(x.u6 * array_length(rc.commune_codes, 1))::int] AS commune,
                               CASE WHEN c0.created + interval '48 hours' < now() - interval '91 days' THEN c0.created + interval '48 hours' + interval '90 days 12 hours' END AS anonymised_at) t`;
 
-/** CPU seconds a local process has used (the seeding backend: wall times on a shared machine say little); NaN when it cannot be read. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
 async function timed(steps: Record<string, number>, name: string, f: () => Promise<unknown>): Promise<void> {
   const t = process.hrtime.bigint();
   await f();
@@ -273,7 +263,7 @@ export async function seedReportingYear(pool: Pool, communityName: string, log: 
   try {
     await c.query(`SET session_replication_role = replica`).then(() => (replica = true), () => undefined);
     backendPid = (await c.query('SELECT pg_backend_pid() AS p')).rows[0].p;
-    cpu0 = cpuSeconds(backendPid);
+    cpu0 = processCpuMs(backendPid) / 1000; // the seeding backend's CPU: wall times on a shared machine say little
     await c.query('BEGIN');
     await c.query(`SET LOCAL maintenance_work_mem = '256MB'`);
     await c.query('SELECT setseed(0.365)');
@@ -297,7 +287,7 @@ export async function seedReportingYear(pool: Pool, communityName: string, log: 
       for (const { def } of indexes) await c.query(def);
     });
     await c.query('COMMIT');
-    backendCpuSeconds = cpuSeconds(backendPid) - cpu0;
+    backendCpuSeconds = processCpuMs(backendPid) / 1000 - cpu0;
   } catch (e) {
     await c.query('ROLLBACK').catch(() => undefined);
     throw e;
