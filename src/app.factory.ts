@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { runMigrations } from './database/migrate';
 import { CommunesService } from './directory/communes.service';
 import { ErrorFilter } from './errors/error.filter';
+import { createLogger, logRequests } from './logging/logger';
 import { requestIdFor } from './logging/request-id';
 import { LABELS } from './reporting/indicators';
 import { buildValidationPipe } from './validation/validation.pipe';
@@ -21,8 +22,9 @@ import { registerSecurityHeaders } from './security/security-headers';
 /** Builds the HTTP app (API, /docs, /health, web form); migrations first unless MIGRATIONS_RUN=false. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   if (config.MIGRATIONS_RUN) await runMigrations(config);
+  const logger = createLogger(config);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
+    AppModule.forRoot(config, { logger }),
     new FastifyAdapter({
       trustProxy: trustedProxies(config),
       bodyLimit: 256 * 1024,
@@ -42,6 +44,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       reply.header('x-request-id', req.id);
       done();
     });
+  if (config.REQUEST_LOGS) logRequests(app.getHttpAdapter().getInstance(), logger);
   guardJsonBodies(app.getHttpAdapter().getInstance());
   registerSecurityHeaders(app);
   // /fhir is the SAS platform's base URL, outside the API's own versioned prefix.

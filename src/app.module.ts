@@ -1,9 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { BookingsModule } from './bookings/bookings.module';
 import { AppConfig } from './config/app-config';
@@ -12,6 +13,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { DirectoryModule } from './directory/directory.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
+import { createLogger } from './logging/logger';
 import { MatchingModule } from './matching/matching.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OperationsModule } from './operations/operations.module';
@@ -27,26 +29,20 @@ import { SasModule } from './sas/sas.module';
 
 @Module({})
 export class AppModule {
-  /** `http`: false in the worker process (no HTTP server, so no metrics route nor queue board). */
-  static forRoot(config: AppConfig, { http = true }: { http?: boolean } = {}): DynamicModule {
+  /**
+   * `http`: false in the worker process (no HTTP server, so no metrics route nor queue board).
+   * `logger`: the process's pino logger (createLogger), when the caller also writes to it.
+   */
+  static forRoot(config: AppConfig, { http = true, logger = createLogger(config) }: { http?: boolean; logger?: Logger } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          // Nest 11 route syntax (nestjs-pino's default '*' triggers a conversion warning at start).
-          forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            autoLogging: config.REQUEST_LOGS,
-            // Never log bodies, query strings or headers: they may carry patient data or credentials.
-            serializers: {
-              // A calendar feed's path is its secret: never in the logs.
-              req: (req) => ({ id: req.id, method: req.method, path: String(req.url).split('?')[0].replace(/(\/calendar-feeds\/)[^/]+/, '$1…') }),
-              res: (res) => ({ statusCode: res.statusCode }),
-            },
-            transport: config.NODE_ENV === 'development' && process.stdout.isTTY ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-          },
+          // The process's logger; no middleware (no route): request lines are a Fastify hook of the
+          // API (logRequests), and a request's errors carry its id explicitly (ErrorFilter).
+          pinoHttp: { logger },
+          forRoutes: [],
         }),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), migrationsRun: false }),
         RedisModule,

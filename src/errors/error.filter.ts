@@ -69,18 +69,20 @@ export class ErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse();
+    // Logged as its id, method and path (createLogger's serializer): the line is found by the X-Request-Id answered.
+    const req = host.switchToHttp().getRequest();
     const body = this.toBody(exception);
     if (body.statusCode === 503) {
       const err = (exception as any)?.driverError ?? exception;
       // One line per failed request, without the query or its parameters (patient data).
-      this.logger.warn({ err: { code: err?.code, message: err?.message } }, 'database unreachable: answered 503');
+      this.logger.warn({ req, err: { code: err?.code, message: err?.message } }, 'database unreachable: answered 503');
     } else if (body.statusCode >= 500) {
       const err = exception as Error;
-      this.logger.error({ err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'unhandled error');
+      this.logger.error({ req, err: { name: err?.name, message: err?.message, stack: err?.stack } }, 'unhandled error');
     }
     if (typeof body.retryAfterSeconds === 'number') reply.header('retry-after', String(body.retryAfterSeconds));
     // The SAS platform's interface answers its errors as FHIR OperationOutcomes, with the same message.
-    if (isFhirPath(host.switchToHttp().getRequest()?.url)) {
+    if (isFhirPath(req?.url)) {
       const outcome = operationOutcome(body.statusCode, body.message, exception instanceof FhirError ? exception.issue : undefined);
       reply.status(body.statusCode).header('content-type', FHIR_JSON).send(JSON.stringify(outcome));
       return;

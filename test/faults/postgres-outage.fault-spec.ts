@@ -105,7 +105,9 @@ describe('Postgres unreachable for 5 s during booking load', () => {
     const [{ found }] = await scene.ds.query(`SELECT count(*)::int AS found FROM booking WHERE id = ANY($1) AND status = 'confirmed'`, [created]);
     expect(found).toBe(created.length);
     expect(await bookingIntegrity(scene.ds, scene.practiceId)).toEqual({ doubleBooked: 0, bookingWithoutBookedSlot: 0, bookedSlotWithoutBooking: 0, bookingWithoutNotification: 0 });
-    // The outage was logged as such, without a 500.
-    expect(api.logs(/database unreachable: answered 503/).length).toBeGreaterThan(0);
+    // The outage was logged as such, without a 500, each line with its request (found by the X-Request-Id answered).
+    const outageLines = api.logs(/database unreachable: answered 503/);
+    expect(outageLines.length).toBeGreaterThan(0);
+    for (const line of outageLines) expect(line.req).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), method: expect.any(String), path: expect.stringMatching(/^\/(api\/v1\/|health)/) });
   }, 120_000);
 });

@@ -37,17 +37,22 @@ export async function untilHealthy(url: string, child: ChildProcess, what: strin
  * queues, on a port of its own: what another replica behind the load balancer would be.
  */
 export class ApiProcess {
+  /** What the process wrote to its standard output (its logs), so far. */
+  output = '';
+
   private constructor(
     readonly child: ChildProcess,
     readonly url: string,
-  ) {}
+  ) {
+    child.stdout?.on('data', (d) => (this.output += d));
+  }
 
   static async start(env: Record<string, string> = {}): Promise<ApiProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
       cwd: ROOT,
       env: serviceEnv({ WORKERS_ENABLED: 'false', PORT: String(port), HOST: '127.0.0.1', ...env }),
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     const api = new ApiProcess(child, `http://127.0.0.1:${port}`);
     await untilHealthy(api.url, child, 'the second API process');
@@ -62,7 +67,9 @@ export class ApiProcess {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+    clearTimeout(timer);
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
 }
