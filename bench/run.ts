@@ -543,10 +543,11 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   };
   await pgbench.init();
   // Warm-up, not counted: JIT, the pool's connections, each connection's prepared statement. The
-  // API for a round's length: a fresh process's first seconds of load (V8 optimising the request
-  // path, its young generation growing to the allocation rate) are not what a deployed one serves
-  // at; with 2 s, the first HTTP round came 15-25 points under the next two, the raw side's did not.
-  await load.round(SECONDS, CLIENTS, viaHttp);
+  // API for three rounds' length: a fresh process's first thousands of requests (V8 optimising the
+  // request path) are not what a deployed one serves at. With 2 s, and still with 5 s, the API
+  // spent a quarter more CPU per booking in the first HTTP round than in the next two; with 15 s,
+  // the same in all three (bench/README.md).
+  await load.round(3 * SECONDS, CLIENTS, viaHttp);
   const warmRaw = await RawBooking.open(DATABASE_URL, RAW_POOL, principals);
   await load.round(2, CLIENTS, warmRaw.send);
   await warmRaw.close();
