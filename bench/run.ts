@@ -117,17 +117,17 @@ async function resetDatabase(pool: Pool): Promise<void> {
  * The image's NODE_OPTIONS (its `ENV` in the Dockerfile: the V8 heap's limit), so that the
  * processes measured use memory as deployed.
  */
-function imageNodeOptions(dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')): string {
-  const m = /^\s*NODE_OPTIONS=(\S+)/m.exec(dockerfile);
+const IMAGE_NODE_OPTIONS = (() => {
+  const m = /^\s*NODE_OPTIONS=(\S+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
   if (!m) throw new Error('the Dockerfile sets no NODE_OPTIONS');
   return m[1];
-}
+})();
 
 /** The environment of the service's processes (API and workers) in the benchmark. */
 function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    NODE_OPTIONS: imageNodeOptions(),
+    NODE_OPTIONS: IMAGE_NODE_OPTIONS,
     DATABASE_URL,
     REDIS_URL,
     ADMIN_EMAIL: ADMIN.email,
@@ -522,25 +522,23 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   const viaHttp = httpSender(http, secretaries);
   const principals = await secretaryPrincipals(pool, secretaries.map((_, i) => `secretariat${i}@bench.snp.local`));
   // A fresh raw pool per round: its 20 connections and pgbench's 64 do not fit max_connections together.
-  const rawRound = async () => {
+  /** One side's round on a settled database: a second not counted, then SECONDS measured with each process's CPU. */
+  const measuredRound = async (send: typeof viaHttp) => {
     await settleSide(pool);
+    await load.round(1, CLIENTS, send);
+    const cpu0 = cpuNow();
+    const round = await load.round(SECONDS, CLIENTS, send);
+    return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
+  };
+  const rawRound = async () => {
     const raw = await RawBooking.open(DATABASE_URL, RAW_POOL, principals);
     try {
-      await load.round(1, CLIENTS, raw.send);
-      const cpu0 = cpuNow();
-      const round = await load.round(SECONDS, CLIENTS, raw.send);
-      return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
+      return await measuredRound(raw.send);
     } finally {
       await raw.close();
     }
   };
-  const httpRound = async () => {
-    await settleSide(pool);
-    await load.round(1, CLIENTS, viaHttp);
-    const cpu0 = cpuNow();
-    const round = await load.round(SECONDS, CLIENTS, viaHttp);
-    return { ...round, cpu: cpuPer(cpu0, cpuNow(), round.statuses[201] ?? 1) };
-  };
+  const httpRound = () => measuredRound(viaHttp);
   await pgbench.init();
   // Warm-up, not counted: JIT, the pool's connections, each connection's prepared statement. The
   // API for three rounds' length: a fresh process's first thousands of requests (V8 optimising the
@@ -853,7 +851,7 @@ async function main() {
       for (const x of skipped) PHASES.delete(x);
     }
     api = await startApi(port);
-    log(`API up on port ${port} (migrations + commune list) in ${(elapsedMs(t) / 1000).toFixed(1)} s; the API and the workers run with the image's NODE_OPTIONS=${imageNodeOptions()}`);
+    log(`API up on port ${port} (migrations + commune list) in ${(elapsedMs(t) / 1000).toFixed(1)} s; the API and the workers run with the image's NODE_OPTIONS=${IMAGE_NODE_OPTIONS}`);
     t = process.hrtime.bigint();
     const territory = await seedTerritory(pool, COMMUNITY);
     log(`seeded ${territory.practices} practices in ${territory.clusters} clusters, ${territory.practitioners} practitioners, ${territory.slots} slots over 7 days in ${(elapsedMs(t) / 1000).toFixed(1)} s`);
