@@ -9,6 +9,7 @@ import { sha256 } from './digest';
 import { MfaService } from './mfa.service';
 import { Principal, Role } from './roles';
 import { SessionsService } from './sessions.service';
+import { violatesUnique } from '../database/unique-violation';
 
 export interface NewUser {
   email: string;
@@ -123,10 +124,7 @@ export class AccountsService {
     }).catch((e) => {
       // Two creations of one e-mail at once (two replicas bootstrapping their admin, a double click):
       // the check above saw neither, the unique index stops the second; the same answer as the check.
-      if ((e as { code?: string; constraint?: string }).code === '23505' && (e as { constraint?: string }).constraint === 'app_user_email_uq') {
-        throw emailTaken();
-      }
-      throw e;
+      throw violatesUnique(e, 'app_user_email_uq') ? emailTaken() : e;
     });
   }
 

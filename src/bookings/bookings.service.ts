@@ -22,6 +22,7 @@ import { BOOKING_CANCELLED_SQL, bookingConfirmedRows, queuedJson } from '../noti
 import { BookingChannel } from './booking.entity';
 import { presentPatient, referral } from './patient';
 import { CreateBookingDto, ListBookingsQuery } from './dto/bookings.dto';
+import { violatesUnique } from '../database/unique-violation';
 
 const ZONE = 'Europe/Paris';
 
@@ -245,12 +246,12 @@ export class BookingsService {
       place = await this.diagnose(principal, req.slotId, ageMonths);
       throw new SlotUnavailableError();
     } catch (e) {
-      const concurrentSameKey = (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '');
+      const concurrentSameKey = violatesUnique(e, /idempotency/);
       if (idempotencyKey && (e instanceof SlotUnavailableError || concurrentSameKey)) {
         const replay = await this.replay(principal, idempotencyKey, requestHash!);
         if (replay) return replay;
       }
-      if (e instanceof SlotUnavailableError || ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq')) {
+      if (e instanceof SlotUnavailableError || violatesUnique(e, 'booking_live_slot_uq')) {
         throw new SlotUnavailableError('Ce créneau n’est plus disponible : voici les suivants', await this.alternatives(principal, req, place));
       }
       throw e;

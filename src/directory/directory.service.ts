@@ -13,6 +13,7 @@ import { updateReturning } from '../database/returning';
 import { DEFAULT_SPECIALTY } from './professions';
 import { Practice } from './practice.entity';
 import { Practitioner } from './practitioner.entity';
+import { violatesUnique } from '../database/unique-violation';
 
 export interface PractitionerWithZone {
   id: string;
@@ -41,7 +42,7 @@ export class DirectoryService {
     try {
       return await this.communities.save(this.communities.create({ name: dto.name, communeCodes: dto.communeCodes, timezone: 'Europe/Paris', finess: dto.finess ?? null }));
     } catch (e) {
-      if ((e as any).code === '23505' && (e as any).constraint === 'community_finess_uq') throw finessTaken(dto.finess!);
+      if (violatesUnique(e, 'community_finess_uq')) throw finessTaken(dto.finess!);
       throw e;
     }
   }
@@ -52,7 +53,7 @@ export class DirectoryService {
       const rows = await updateReturning(this.dataSource, `UPDATE community SET finess = coalesce($2, finess) WHERE id = $1 RETURNING id`, [id, dto.finess ?? null]);
       if (!rows.length) throw new NotFoundError('CPTS');
     } catch (e) {
-      if ((e as any).code === '23505' && (e as any).constraint === 'community_finess_uq') throw finessTaken(dto.finess!);
+      if (violatesUnique(e, 'community_finess_uq')) throw finessTaken(dto.finess!);
       throw e;
     }
     return (await this.communities.findOneBy({ id }))!;

@@ -12,6 +12,7 @@ import { candidatesFor } from './candidates';
 import { MatchConstraints, rankCandidates } from './scoring';
 import { SearchCriteria } from '../slots/slot-search';
 import { viewerOf } from '../slots/audiences';
+import { violatesUnique } from '../database/unique-violation';
 
 /** How many nearby free slots a match attempt weighs (the search's best by time and distance). */
 const CANDIDATES = 20;
@@ -121,7 +122,7 @@ export class MatchingService {
       return !!booking;
     } catch (e) {
       // Another booking won the slot between our read and our write: the next candidate, then.
-      if ((e as any).code === '23505' && (e as any).constraint === 'booking_live_slot_uq') return false;
+      if (violatesUnique(e, 'booking_live_slot_uq')) return false;
       throw e;
     }
   }

@@ -19,6 +19,7 @@ import { toE164 } from '../validation/phone';
 import { CreateRequestDto, ListRequestsQuery } from './dto/requests.dto';
 import { MatchingProducer } from './matching.producer';
 import { priorityFlags, urgency } from './scoring';
+import { violatesUnique } from '../database/unique-violation';
 
 const WINDOW_HOURS = 24;
 
@@ -77,7 +78,7 @@ export class RequestsService {
       void this.producer.requestFiled(row.id, row.escalate_at);
       return (await this.answer([row]))[0];
     } catch (e) {
-      if (idempotencyKey && (e as any).code === '23505' && /idempotency/.test((e as any).constraint ?? '')) {
+      if (idempotencyKey && violatesUnique(e, /idempotency/)) {
         const replay = await this.replay(principal, idempotencyKey, requestHash!);
         if (replay) return replay;
       }
