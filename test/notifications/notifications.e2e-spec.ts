@@ -227,6 +227,8 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
       .post('/requests')
       .send({ patient: patient({ phone: mobile().typed, firstName: 'Jules', lastName: 'Perrin' }), location: remotePlace(), maxDistanceKm: 1 });
     expect([far.status, far.body]).toEqual([202, expect.anything()]);
+    // Its first attempt done (filing does not wait for it): made due before, that attempt escalates it itself.
+    await eventually(async () => (await ds.query(`SELECT attempts FROM snp_request WHERE id = $1`, [far.body.id]))[0].attempts, (n) => n >= 1);
     await ds.query(`UPDATE snp_request SET escalate_at = now() WHERE id = $1`, [far.body.id]);
     expect(await h.app.get(MatchingService).escalate(far.body.id)).toBe(true);
     const mails = await eventually(async () => smtp.to(secretary.email), (ms) => ms.length === 1);
