@@ -174,7 +174,8 @@ describe('FHIR façade: the appointment feed to the SAS (INT_R03)', () => {
     // The next process with workers reconciles: the row is queued again and reported.
     const worker = await Harness.start(lost);
     try {
-      expect((await worker.app.get(SasFeedService).reconcile()).requeued).toBeGreaterThanOrEqual(1);
+      // Called rather than waited for; the minute's run may come first, re-adding the same job.
+      await worker.app.get(SasFeedService).reconcile();
       await eventually(async () => sink.stored(booking.id)?.status, (s) => s === 'booked');
       expectReported(booking.id, 'booked');
       expect(sink.about(booking.id).map((r) => r.method)).toEqual(['POST']);

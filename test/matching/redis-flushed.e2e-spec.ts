@@ -48,8 +48,8 @@ describe('Redis loses every job', () => {
     );
 
     workers = await Harness.start({ WORKERS_ENABLED: true });
-    const outcome = await workers.app.get(MatchingService).reconcile();
-    expect(outcome.requeued).toBeGreaterThanOrEqual(3);
+    // The minute's reconcile may run first in the new process; either run re-adds the same jobs.
+    await workers.app.get(MatchingService).reconcile();
     expect(await queue.getJob(`${filed[0].id}-escalate`)).toBeDefined();
 
     const settled = await eventually(

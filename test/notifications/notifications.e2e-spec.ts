@@ -152,7 +152,7 @@ describe('notifications: patient and GP told by SMS and e-mail', () => {
     const start = DateTime.now().plus({ seconds: LEAD_SECONDS + 150 }).startOf('second');
     const booking = await book(await slotAt(start, 1), phone.typed);
     await eventually(async () => sms.to(phone.e164), (m) => m.length === 1);
-    expect((await h.app.get(NotificationsService).reconcile()).reminders).toBeGreaterThanOrEqual(1);
+    await h.app.get(NotificationsService).reconcile(); // or the minute's run, if it came first
     expect(byTemplate(await listFor(booking.id), 'booking_reminder_patient')).toMatchObject({ status: 'queued' });
 
     await h.as(secretary).post(`/bookings/${booking.id}/cancel`).send({ reason: 'patiente rétablie' }).expect(200);
@@ -335,16 +335,24 @@ describe('a notification job run several times at once', () => {
     } finally {
       redis.disconnect();
     }
-    const ours: Array<{ id: string }> = await h.app.get(DataSource).query(`SELECT id FROM notification WHERE booking_id = $1`, [booking.id]);
+    const ds = h.app.get(DataSource);
+    const ours: Array<{ id: string }> = await ds.query(`SELECT id FROM notification WHERE booking_id = $1`, [booking.id]);
     expect(ours).toHaveLength(2); // the patient's confirmation and the GP's message
+    // Checked through this process's queue: it runs no worker, so nothing here can add them back.
+    const lost = h.app.get<Queue>(getQueueToken(NOTIFICATIONS_QUEUE));
+    expect(await Promise.all(ours.map((r) => lost.getJob(r.id)))).toEqual([undefined, undefined]);
     const workers = await Harness.start({ SMS_WEBHOOK_URL: sms.url, QUEUE_PREFIX: 'snp-test:notify-twice' });
     try {
-      const queue = workers.app.get<Queue>(getQueueToken(NOTIFICATIONS_QUEUE));
-      expect(await Promise.all(ours.map((r) => queue.getJob(r.id)))).toEqual([undefined, undefined]);
-      const { requeued } = await workers.app.get(NotificationsService).reconcile();
-      expect(requeued).toBeGreaterThanOrEqual(2);
+      // The reconciler runs each minute anyway; called here so the story does not wait for it.
+      // Either run may be the one that re-adds the jobs: only the reconciler can, Redis lost them.
+      await workers.app.get(NotificationsService).reconcile();
       const [m] = await eventually(async () => sms.to(phone.e164), (ms) => ms.length === 1);
       expect(m.text).toMatch(/confirm/i);
+      const statuses = await eventually(
+        async () => (await ds.query(`SELECT status FROM notification WHERE booking_id = $1`, [booking.id])).map((r: { status: string }) => r.status),
+        (s: string[]) => !s.includes('queued'),
+      );
+      expect(statuses).not.toContain('failed');
     } finally {
       await workers.close();
     }
