@@ -1,5 +1,6 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidationFailedError } from '../errors/domain-errors';
+import { cacheValidationMetadata } from './metadata-cache';
 
 export function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; messages: string[] }> {
   return errors.flatMap((e) => {
@@ -17,8 +18,12 @@ function frenchise(message: string, field: string): string {
   return message;
 }
 
-/** Whitelist, forbid unknown fields, transform; failures become 400 validation_failed with field details. */
+/**
+ * Whitelist, forbid unknown fields, transform; failures become 400 validation_failed with field
+ * details. Each class's rules are read once (cacheValidationMetadata), not for every object.
+ */
 export function buildValidationPipe(): ValidationPipe {
+  cacheValidationMetadata();
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
