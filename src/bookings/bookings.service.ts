@@ -38,9 +38,19 @@ const BOOKING_VIEW_SQL = `
     JOIN practitioner pr ON pr.id = s.practitioner_id JOIN practice p ON p.id = s.practice_id`;
 
 /**
+ * What present() reads of a booking just made: BOOKING_VIEW_SQL's columns but those a new booking
+ * has not yet (cancel_reason, anonymised_at: null) and those nobody reads back (the booker's ids,
+ * the idempotency key and hash, the copies of the slot's CPTS, practitioner and start). Each
+ * column answered is described and parsed for every booking, by the API and the matching engine.
+ */
+const NEW_BOOKING_COLUMNS = `b.id, b.status, b.channel, b.origin, b.slot_id, b.patient_first_name, b.patient_last_name,
+  b.patient_birth_date, b.patient_phone, b.patient_email, b.patient_commune_code, b.patient_has_referring_gp,
+  b.patient_referring_gp_rpps, b.reason, b.booked_by_role, b.booked_by_practice_id, b.created_at, b.status_changed_at`;
+
+/**
  * One statement books: take the slot, insert the booking, its first status event, the audit line
- * and the notification rows (patient, practice), and answer the booking view (same
- * columns as BOOKING_VIEW_SQL) with the `notifications` to queue. Nothing is written unless
+ * and the notification rows (patient, practice), and answer the booking view (NEW_BOOKING_COLUMNS,
+ * then the slot's, practitioner's and practice's as BOOKING_VIEW_SQL) with the `notifications` to queue. Nothing is written unless
  * the slot was taken. A caller may add to the same statement (hence the same transaction): `before`
  * CTEs, a `guard` the slot UPDATE also requires, and `after` CTEs that see the booking as `b`.
  */
@@ -94,7 +104,7 @@ export function bookSql(parts?: BookingStatementParts, warnings?: Scope): string
     INSERT INTO sas_appointment_feed (booking_id, appointment_status) SELECT b.id, 'booked' FROM b WHERE b.origin = 'sas' AND $23::boolean
     RETURNING id
   ), ${bookingConfirmedRows}${parts ? `, ${parts.after}` : ''}${warnings ? `, ${alreadyBookedCtes(warnings)}` : ''}
-  SELECT b.*, ${queuedJson('nt')} AS notifications,${warnings ? ` (SELECT coalesce(json_agg(a.id ORDER BY a.slot_starts_at), '[]') FROM already a) AS warnings,` : ''} (SELECT json_agg(sas.id) FROM sas) AS sas_feed, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
+  SELECT ${NEW_BOOKING_COLUMNS}, ${queuedJson('nt')} AS notifications,${warnings ? ` (SELECT coalesce(json_agg(a.id ORDER BY a.slot_starts_at), '[]') FROM already a) AS warnings,` : ''} (SELECT json_agg(sas.id) FROM sas) AS sas_feed, taken.starts_at, taken.ends_at, taken.modality, taken.practitioner_id, taken.practice_id AS receiving_practice_id,
          pr.first_name AS pr_first_name, pr.last_name AS pr_last_name, pr.profession,
          p.name AS practice_name, p.address AS practice_address, p.phone AS practice_phone
     FROM b JOIN taken ON taken.id = b.slot_id
@@ -116,7 +126,7 @@ export function bookStatement(principal: Principal, params: unknown[]): { name: 
   let statement = BOOK_STATEMENTS.get(scope.sql);
   if (!statement) {
     const text = bookSql(undefined, scope);
-    BOOK_STATEMENTS.set(scope.sql, (statement = { name: `book_slot_v4_${sha256(text).slice(0, 12)}`, text }));
+    BOOK_STATEMENTS.set(scope.sql, (statement = { name: `book_slot_v5_${sha256(text).slice(0, 12)}`, text }));
   }
   return { ...statement, values: [...params, ...scope.params] };
 }

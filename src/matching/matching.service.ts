@@ -32,7 +32,7 @@ export const BOOK_FOR_REQUEST_SQL = bookSql({
 /** The engine's statements and the names they are prepared under (the benchmark's raw side runs the same). */
 export const MATCH_READ = { name: 'match_read_v1', text: `SELECT *, escalate_at <= now() AS due FROM snp_request WHERE id = $1 AND status = 'pending'` };
 export const MATCH_MISSED = { name: 'match_missed_v2', text: `UPDATE snp_request SET attempts = attempts + 1 WHERE id = $1 AND status = 'pending' RETURNING id` };
-export const BOOK_FOR_REQUEST_STATEMENT = 'book_slot_for_request_v3';
+export const BOOK_FOR_REQUEST_STATEMENT = 'book_slot_for_request_v4';
 
 /** Where and what the engine looks for, for a request `r` (a row of snp_request) at `now`: the search's criteria and the hard constraints. */
 export function matchCriteria(r: any, now: Date): { criteria: SearchCriteria; constraints: MatchConstraints } {
