@@ -50,7 +50,7 @@ import { rawMatching } from './matching-raw';
 import { benchNotifications, discardQueuedMessages } from './notifications';
 import { BenchTerritory, growNational, NATIONAL, seedTerritory } from './seed';
 import { DEPARTMENTS } from './departments';
-import { BookingLoad, httpSender, RawBooking, secretaryPrincipals } from './booking';
+import { BookingLoad, BookingRound, BookingSender, httpSender, RawBooking, secretaryPrincipals } from './booking';
 import { cpuPer, cpuSnapshot, machineFacts, Memory, memoryOf, MemoryWatch } from './machine';
 import { BASELINE_REF, baselineBuild, benchSecurity } from './security';
 import { checkSameFigures, measure, ReportingAsk, ReportingDeps, reportingPeriods, seedReportingYear } from './reporting';
@@ -79,6 +79,8 @@ const MATCHING_CONCURRENCY = Number(process.env.MATCHING_CONCURRENCY ?? 8);
 const MATCHING_BASELINE_CLIENTS = 32;
 /** The raw booking side's pool: the API's (DB_POOL_SIZE, 20 by default), so both put the same concurrency on PostgreSQL. */
 const RAW_POOL = Number(process.env.BENCH_RAW_POOL ?? 20);
+/** The booking ratio as deployed too: the compose file's two APIs, RAW_POOL ÷ 2 connections each (BENCH_DEPLOYED=false: one API only). */
+const DEPLOYED = process.env.BENCH_DEPLOYED !== 'false';
 const AVAILABILITY_REQUESTS = Number(process.env.BENCH_AVAILABILITY_REQUESTS ?? 500);
 /** The SAS's searches: how many, and how many practitioners each asks for (the SAS sends 1 to 25). */
 const FHIR_SEARCHES = Number(process.env.BENCH_FHIR_SEARCHES ?? 500);
@@ -154,12 +156,12 @@ function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  * no queue worker in it. `root`: another build of the service (the security phase's baseline),
  * which finds the database migrated.
  */
-async function startApi(port: number, root = ROOT): Promise<ChildProcess> {
+async function startApi(port: number, root = ROOT, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   // BENCH_API_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': a CPU profile of this build's API, written when it stops.
   const nodeArgs = root === ROOT ? (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
   const child = spawn(process.execPath, [...nodeArgs, join(root, 'dist', 'src', 'main.js')], {
     cwd: root,
-    env: serviceEnv({ PORT: String(port), WORKERS_ENABLED: 'false', ...(root === ROOT ? {} : { MIGRATIONS_RUN: 'false' }) }),
+    env: serviceEnv({ PORT: String(port), WORKERS_ENABLED: 'false', ...(root === ROOT ? {} : { MIGRATIONS_RUN: 'false' }), ...extraEnv }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
@@ -550,40 +552,23 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   await load.round(2, CLIENTS, warmRaw.send);
   await warmRaw.close();
   const memory = watchMemory();
-  const rounds: Array<{ tps: number; pgbenchClients: number; perSecond: number; rawPerSecond: number; ratio: number; pgbenchRatio: number; cpuHttp: Record<string, number>; cpuRaw: Record<string, number> }> = [];
-  const statuses: Record<string, number> = {};
-  const latencies: number[] = [];
-  let [bookingSeconds, rawSeconds, rawCreated] = [0, 0, 0];
-  for (let r = 1; r <= ROUNDS; r++) {
-    const tps = await pgbench.round(SECONDS);
-    const [b, raw] = r % 2 ? [undefined, await rawRound()] : [await httpRound(), undefined];
-    const viaHttpRound = b ?? (await httpRound());
-    const viaRawRound = raw ?? (await rawRound());
-    for (const [k, v] of Object.entries(viaHttpRound.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
-    latencies.push(...viaHttpRound.latencies);
-    bookingSeconds += viaHttpRound.seconds;
-    rawSeconds += viaRawRound.seconds;
-    rawCreated += viaRawRound.statuses[201] ?? 0;
-    const perSecond = (viaHttpRound.statuses[201] ?? 0) / viaHttpRound.seconds;
-    const rawPerSecond = (viaRawRound.statuses[201] ?? 0) / viaRawRound.seconds;
-    rounds.push({ tps, pgbenchClients: pgbench.lastClients, perSecond, rawPerSecond, ratio: perSecond / rawPerSecond, pgbenchRatio: perSecond / tps, cpuHttp: viaHttpRound.cpu, cpuRaw: viaRawRound.cpu });
-    log(`round ${r} (${r % 2 ? 'raw' : 'HTTP'} first): bookings ${perSecond.toFixed(0)}/s through HTTP, ${rawPerSecond.toFixed(0)}/s raw: ${((perSecond / rawPerSecond) * 100).toFixed(1)} %; ` +
-      `pgbench -N ${tps.toFixed(0)} TPS${pgbench.lastClients < CLIENTS ? ` (${pgbench.lastClients} clients: other databases hold connections)` : ''} (${((perSecond / tps) * 100).toFixed(1)} %)`);
-  }
+  const pairs = await sideBySide(
+    httpRound,
+    rawRound,
+    (r, round) =>
+      log(`round ${r} (${r % 2 ? 'raw' : 'HTTP'} first): bookings ${round.perSecond.toFixed(0)}/s through HTTP, ${round.rawPerSecond.toFixed(0)}/s raw: ${(round.ratio * 100).toFixed(1)} %; ` +
+        `pgbench -N ${round.tps!.toFixed(0)} TPS${round.pgbenchClients! < CLIENTS ? ` (${round.pgbenchClients} clients: other databases hold connections)` : ''} (${((round.perSecond / round.tps!) * 100).toFixed(1)} %)`),
+    async () => ({ tps: await pgbench.round(SECONDS), clients: pgbench.lastClients }),
+  );
+  const rounds = pairs.rounds.map((x) => ({ ...x, pgbenchRatio: x.perSecond / x.tps! }));
   const apiMemory = memory.stop().api;
   const apiHeap = await heapOf(http, admin);
+  const { statuses, latencies, perSecond: bookingPerSecond, rawPerSecond, ratio: rawRatio, cpuHttp, cpuRaw } = pairs;
   const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
-  const bookingPerSecond = created / bookingSeconds;
-  const rawPerSecond = rawCreated / rawSeconds;
-  const rawRatio = bookingPerSecond / rawPerSecond;
-  const meanTps = rounds.reduce((a, x) => a + x.tps, 0) / rounds.length;
+  const [bookingSeconds, rawSeconds, rawCreated] = [pairs.seconds, pairs.rawSeconds, pairs.rawCreated];
+  const meanTps = rounds.reduce((a, x) => a + x.tps!, 0) / rounds.length;
   const bookingRatio = bookingPerSecond / meanTps;
   const latency = summarize(latencies);
-  const cpu = (side: 'cpuHttp' | 'cpuRaw') => {
-    const kinds = new Set(rounds.flatMap((x) => Object.keys(x[side])));
-    return Object.fromEntries([...kinds].map((k) => [k, +(rounds.reduce((a, x) => a + (x[side][k] ?? 0), 0) / rounds.length).toFixed(3)]));
-  };
-  const [cpuHttp, cpuRaw] = [cpu('cpuHttp'), cpu('cpuRaw')];
   log(`bookings through HTTP: ${created} created, ${conflicts} refused 409 (lost races) in ${bookingSeconds.toFixed(1)} s` +
     (Object.keys(otherStatuses).length ? `, other statuses ${JSON.stringify(otherStatuses)}` : ''));
   log(`booking throughput: ${bookingPerSecond.toFixed(0)} bookings/s through HTTP (latency p50 ${ms(latency.p50)}, p95 ${ms(latency.p95)}); the same statements raw: ${rawPerSecond.toFixed(0)} bookings/s; pgbench -N: ${meanTps.toFixed(0)} TPS`);
@@ -591,6 +576,38 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   log(`ratio HTTP ÷ pgbench -N (context): ${(bookingRatio * 100).toFixed(1)} % (rounds: ${rounds.map((x) => (x.pgbenchRatio * 100).toFixed(1)).join(', ')} %)`);
   log(`CPU per booking (ms), through HTTP: ${cpuLine(cpuHttp)}; raw: ${cpuLine(cpuRaw)}`);
   log(`API memory under booking load: ${memoryLine(apiMemory)}${apiHeap ? `; after it, V8 heap ${apiHeap.heapUsedMb} MB used of ${apiHeap.heapTotalMb} MB, external ${apiHeap.externalMb} MB (GET /metrics)` : ''}`);
+
+  /**
+   * As deployed: the compose file's two APIs, RAW_POOL ÷ 2 connections each (the raw side's pool
+   * in all, so that PostgreSQL sees the same concurrency), each client always on the same one. On
+   * one machine shared with PostgreSQL, one API's event loop is the funnel of all 64 clients: while
+   * the kernel gives its core to a backend it has just woken, no booking moves forward.
+   */
+  const asDeployed = async () => {
+    const ports = [await freePort(), await freePort()];
+    const apis: ChildProcess[] = [];
+    const clients: HttpClient[] = [];
+    try {
+      for (const port of ports) apis.push(await startApi(port, ROOT, { DB_POOL_SIZE: String(Math.ceil(RAW_POOL / ports.length)), MIGRATIONS_RUN: 'false' }));
+      for (const port of ports) clients.push(new HttpClient(new URL(`http://127.0.0.1:${port}`), CLIENTS / ports.length));
+      const senders = clients.map((c) => httpSender(c, secretaries));
+      const send: BookingSender = (client, slotId, n) => senders[client % senders.length](client, slotId, n);
+      await load.round(3 * SECONDS, CLIENTS, send);
+      return await sideBySide(() => measuredRound(send), rawRound, (r, round) =>
+        log(`as deployed, round ${r} (${r % 2 ? 'raw' : 'HTTP'} first): bookings ${round.perSecond.toFixed(0)}/s through two APIs, ${round.rawPerSecond.toFixed(0)}/s raw: ${(round.ratio * 100).toFixed(1)} %`));
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      for (const api of apis) await stopProcess(api);
+    }
+  };
+  let deployed: Awaited<ReturnType<typeof asDeployed>> | undefined;
+  if (DEPLOYED) {
+    log(`\nAs deployed: two APIs (the compose file's), ${Math.ceil(RAW_POOL / 2)} connections each, ${CLIENTS / 2} clients on each; 15 s to warm them, then ${ROUNDS} rounds against the raw side as above`);
+    deployed = await asDeployed();
+    log(`as deployed: ${deployed.perSecond.toFixed(0)} bookings/s through two APIs, ${deployed.rawPerSecond.toFixed(0)}/s raw: ${(deployed.ratio * 100).toFixed(1)} % ` +
+      `(rounds: ${deployed.rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %); target ≥ 60 %: ${verdict(deployed.ratio >= 0.6)}`);
+    log(`as deployed, CPU per booking (ms), through HTTP: ${cpuLine(deployed.cpuHttp)}; raw: ${cpuLine(deployed.cpuRaw)}`);
+  }
   const integrity = await bookingIntegrity(pool);
   const consistent = integrity.doubleBookings === 0 && integrity.bookingsInDb === integrity.bookedSlotsInDb && integrity.bookingsInDb - before.bookingsInDb === load.created;
   log(`double bookings: ${integrity.doubleBookings}; live bookings in database ${integrity.bookingsInDb} (${integrity.bookingsInDb - before.bookingsInDb} new), booked slots ${integrity.bookedSlotsInDb}, ` +
@@ -598,9 +615,61 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   const booking = {
     created, conflicts, otherStatuses, seconds: bookingSeconds, perSecond: bookingPerSecond, latency, rounds, pgbenchTps: meanTps,
     raw: { created: rawCreated, seconds: rawSeconds, perSecond: rawPerSecond, poolSize: RAW_POOL }, rawRatio, cpuMsPerBooking: { http: cpuHttp, raw: cpuRaw },
-    memory: { api: apiMemory, apiHeap }, ...integrity,
+    memory: { api: apiMemory, apiHeap },
+    deployed: deployed && {
+      apis: 2, poolEach: Math.ceil(RAW_POOL / 2), created: deployed.statuses[201] ?? 0, seconds: deployed.seconds, perSecond: deployed.perSecond,
+      rawPerSecond: deployed.rawPerSecond, ratio: deployed.ratio, rounds: deployed.rounds, cpuMsPerBooking: { http: deployed.cpuHttp, raw: deployed.cpuRaw },
+    },
+    ...integrity,
   };
   return { booking, bookingRatio, consistent, otherStatuses };
+}
+
+type SideRound = BookingRound & { cpu: Record<string, number> };
+interface RoundPair {
+  tps?: number;
+  pgbenchClients?: number;
+  perSecond: number;
+  rawPerSecond: number;
+  ratio: number;
+  cpuHttp: Record<string, number>;
+  cpuRaw: Record<string, number>;
+}
+
+/**
+ * ROUNDS rounds of each side, raw first on odd rounds and HTTP first on even ones, each pair after
+ * `before` (pgbench's round) when given: each round's bookings per second and CPU per booking, and
+ * over all rounds the bookings per second of each side (bookings ÷ seconds), their ratio and the
+ * mean CPU per booking of each process.
+ */
+async function sideBySide(httpRound: () => Promise<SideRound>, rawRound: () => Promise<SideRound>, report: (r: number, round: RoundPair) => void,
+  before?: () => Promise<{ tps: number; clients: number }>) {
+  const rounds: RoundPair[] = [];
+  const statuses: Record<string, number> = {};
+  const latencies: number[] = [];
+  let [seconds, rawSeconds, rawCreated] = [0, 0, 0];
+  for (let r = 1; r <= ROUNDS; r++) {
+    const pg = await before?.();
+    const [first, firstRaw] = r % 2 ? [undefined, await rawRound()] : [await httpRound(), undefined];
+    const viaHttp = first ?? (await httpRound());
+    const viaRaw = firstRaw ?? (await rawRound());
+    for (const [k, v] of Object.entries(viaHttp.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    latencies.push(...viaHttp.latencies);
+    seconds += viaHttp.seconds;
+    rawSeconds += viaRaw.seconds;
+    rawCreated += viaRaw.statuses[201] ?? 0;
+    const perSecond = (viaHttp.statuses[201] ?? 0) / viaHttp.seconds;
+    const rawPerSecond = (viaRaw.statuses[201] ?? 0) / viaRaw.seconds;
+    const round = { ...(pg && { tps: pg.tps, pgbenchClients: pg.clients }), perSecond, rawPerSecond, ratio: perSecond / rawPerSecond, cpuHttp: viaHttp.cpu, cpuRaw: viaRaw.cpu };
+    rounds.push(round);
+    report(r, round);
+  }
+  const cpu = (side: 'cpuHttp' | 'cpuRaw') => {
+    const kinds = new Set(rounds.flatMap((x) => Object.keys(x[side])));
+    return Object.fromEntries([...kinds].map((k) => [k, +(rounds.reduce((a, x) => a + (x[side][k] ?? 0), 0) / rounds.length).toFixed(3)]));
+  };
+  const [perSecond, rawPerSecond] = [(statuses[201] ?? 0) / seconds, rawCreated / rawSeconds];
+  return { rounds, statuses, latencies, seconds, rawSeconds, rawCreated, perSecond, rawPerSecond, ratio: perSecond / rawPerSecond, cpuHttp: cpu('cpuHttp'), cpuRaw: cpu('cpuRaw') };
 }
 
 /**
