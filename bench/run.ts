@@ -883,6 +883,10 @@ function growthSummary(small: Record<string, any>, national: Record<string, any>
     row('bookings/s, the same statements raw', small.booking.raw.perSecond, national.booking.raw.perSecond, '/s', 0);
     row('ratio HTTP ÷ raw (target ≥ 60 %)', small.booking.rawRatio * 100, national.booking.rawRatio * 100, '%');
     row('ratio HTTP ÷ pgbench -N (context)', small.bookingRatio * 100, national.bookingRatio * 100, '%');
+    if (small.booking.deployed && national.booking.deployed) {
+      row('as deployed, two APIs: bookings/s through HTTP', small.booking.deployed.perSecond, national.booking.deployed.perSecond, '/s', 0);
+      row('  ratio HTTP ÷ raw (target ≥ 60 %)', small.booking.deployed.ratio * 100, national.booking.deployed.ratio * 100, '%');
+    }
     row('API memory under booking load, VmHWM', small.booking.memory.api?.hwmMb, national.booking.memory.api?.hwmMb, 'MB', 0);
     g.bookingsGrowth = national.booking.perSecond / small.booking.perSecond;
   }
