@@ -419,7 +419,11 @@ async function searchPhase(http: HttpClient, pool: Pool, token: string, viewer: 
   const search = await benchSearch(http, pool, token, viewer, centres);
   log(`searches: ${search.http.n}, mean results per search: ${search.meanResults.toFixed(1)}`);
   const searchRatioP95 = logVersus(search.http, search.sql, ['HTTP', 'SQL']);
-  log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 2× SQL: ${verdict(searchRatioP95 <= 2)}`);
+  // The issue's ≤ 1.5× raw, and what bench/README.md proposes for a statement of a couple of ms
+  // (HTTP's fixed cost is then most of the difference): HTTP − raw ≤ 2.5 ms at p95.
+  const added = search.http.p95 - search.sql.p95;
+  log(`target p95 ≤ 25 ms: ${verdict(search.http.p95 <= 25)}; target p95 ≤ 1.5× SQL: ${verdict(searchRatioP95 <= 1.5)}; ` +
+    `proposed HTTP − SQL ≤ 2.5 ms at p95: ${added.toFixed(2)} ms, ${verdict(added <= 2.5)}`);
 
   return { search, searchRatioP95 };
 }
