@@ -14,6 +14,7 @@ import { IDNPS_SYSTEM, SAS_SYSTEM } from './fhir-codes';
 import { FhirError } from './fhir-errors';
 import { parseIdentifierTokens } from './fhir-query';
 import { RegulatorRow } from './fhir-resources';
+import { violatesUnique } from '../database/unique-violation';
 
 /** A regulator as the SAS sends them, checked. */
 export interface RegulatorInput {
@@ -184,10 +185,9 @@ export class RegulatorsService {
   }
 
   private conflict(e: unknown, input: RegulatorInput): unknown {
-    const constraint = (e as any)?.constraint;
-    if ((e as any)?.code !== '23505') return e;
-    if (constraint === 'app_user_email_uq') return duplicate(`Un autre compte utilise déjà l’adresse ${input.email}`);
-    if (constraint === 'app_user_sas_id_uq') return duplicate(`Un autre compte régulateur actif porte déjà l’identifiant ${input.system}|${input.value}`);
+    if (!violatesUnique(e)) return e;
+    if (violatesUnique(e, 'app_user_email_uq')) return duplicate(`Un autre compte utilise déjà l’adresse ${input.email}`);
+    if (violatesUnique(e, 'app_user_sas_id_uq')) return duplicate(`Un autre compte régulateur actif porte déjà l’identifiant ${input.system}|${input.value}`);
     return duplicate('Ce compte existe déjà');
   }
 }
