@@ -30,12 +30,10 @@ export function cacheValidationMetadata(storage: MetadataStorage = getMetadataSt
     grouped = new WeakMap();
   };
 
+  // Every rule comes in through here (a schema's too: addValidationSchema calls it for each one).
+  // Constraint classes are not part of the answers remembered.
   const addValidationMetadata = s.addValidationMetadata.bind(s);
-  const addConstraintMetadata = s.addConstraintMetadata.bind(s);
-  const addValidationSchema = s.addValidationSchema.bind(s);
   s.addValidationMetadata = (m) => (forget(), addValidationMetadata(m));
-  s.addConstraintMetadata = (m) => (forget(), addConstraintMetadata(m));
-  s.addValidationSchema = (schema) => (forget(), addValidationSchema(schema));
 
   s.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     // Only a class (or another object) can key a WeakMap: anything else is read as before.
