@@ -81,6 +81,10 @@ const MATCHING_BASELINE_CLIENTS = 32;
 const RAW_POOL = Number(process.env.BENCH_RAW_POOL ?? 20);
 /** The booking ratio as deployed too: the compose file's two APIs, RAW_POOL ÷ 2 connections each (BENCH_DEPLOYED=false: one API only). */
 const DEPLOYED = process.env.BENCH_DEPLOYED !== 'false';
+const DEPLOYED_APIS = 2;
+/** An API's booking warm-up, not counted (three rounds' length: bookingPhase says why). */
+const API_WARMUP_SECONDS = 3 * SECONDS;
+const DEPLOYED_POOL = Math.ceil(RAW_POOL / DEPLOYED_APIS);
 const AVAILABILITY_REQUESTS = Number(process.env.BENCH_AVAILABILITY_REQUESTS ?? 500);
 /** The SAS's searches: how many, and how many practitioners each asks for (the SAS sends 1 to 25). */
 const FHIR_SEARCHES = Number(process.env.BENCH_FHIR_SEARCHES ?? 500);
@@ -551,7 +555,7 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   // request path) are not what a deployed one serves at. With 2 s, and still with 5 s, the API
   // spent a quarter more CPU per booking in the first HTTP round than in the next two; with 15 s,
   // the same in all three (bench/README.md).
-  await load.round(3 * SECONDS, CLIENTS, viaHttp);
+  await load.round(API_WARMUP_SECONDS, CLIENTS, viaHttp);
   const warmRaw = await RawBooking.open(DATABASE_URL, RAW_POOL, principals);
   await load.round(2, CLIENTS, warmRaw.send);
   await warmRaw.close();
@@ -567,9 +571,8 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   const rounds = pairs.rounds.map((x) => ({ ...x, pgbenchRatio: x.perSecond / x.tps! }));
   const apiMemory = memory.stop().api;
   const apiHeap = await heapOf(http, admin);
-  const { statuses, latencies, perSecond: bookingPerSecond, rawPerSecond, ratio: rawRatio, cpuHttp, cpuRaw } = pairs;
+  const { statuses, latencies, seconds: bookingSeconds, rawSeconds, rawCreated, perSecond: bookingPerSecond, rawPerSecond, ratio: rawRatio, cpuHttp, cpuRaw } = pairs;
   const { 201: created = 0, 409: conflicts = 0, ...otherStatuses } = statuses;
-  const [bookingSeconds, rawSeconds, rawCreated] = [pairs.seconds, pairs.rawSeconds, pairs.rawCreated];
   const meanTps = rounds.reduce((a, x) => a + x.tps!, 0) / rounds.length;
   const bookingRatio = bookingPerSecond / meanTps;
   const latency = summarize(latencies);
@@ -588,15 +591,16 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
    * the kernel gives its core to a backend it has just woken, no booking moves forward.
    */
   const asDeployed = async () => {
-    const ports = [await freePort(), await freePort()];
+    const ports: number[] = [];
+    for (let i = 0; i < DEPLOYED_APIS; i++) ports.push(await freePort());
     const apis: ChildProcess[] = [];
     const clients: HttpClient[] = [];
     try {
-      for (const port of ports) apis.push(await startApi(port, ROOT, { DB_POOL_SIZE: String(Math.ceil(RAW_POOL / ports.length)), MIGRATIONS_RUN: 'false' }));
-      for (const port of ports) clients.push(new HttpClient(new URL(`http://127.0.0.1:${port}`), CLIENTS / ports.length));
+      for (const port of ports) apis.push(await startApi(port, ROOT, { DB_POOL_SIZE: String(DEPLOYED_POOL), MIGRATIONS_RUN: 'false' }));
+      for (const port of ports) clients.push(new HttpClient(new URL(`http://127.0.0.1:${port}`), CLIENTS / DEPLOYED_APIS));
       const senders = clients.map((c) => httpSender(c, secretaries));
       const send: BookingSender = (client, slotId, n) => senders[client % senders.length](client, slotId, n);
-      await load.round(3 * SECONDS, CLIENTS, send);
+      await load.round(API_WARMUP_SECONDS, CLIENTS, send);
       return await sideBySide(() => measuredRound(send), rawRound, (r, round) =>
         log(`as deployed, round ${r} (${r % 2 ? 'raw' : 'HTTP'} first): bookings ${round.perSecond.toFixed(0)}/s through two APIs, ${round.rawPerSecond.toFixed(0)}/s raw: ${(round.ratio * 100).toFixed(1)} %`));
     } finally {
@@ -606,7 +610,7 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   };
   let deployed: Awaited<ReturnType<typeof asDeployed>> | undefined;
   if (DEPLOYED) {
-    log(`\nAs deployed: two APIs (the compose file's), ${Math.ceil(RAW_POOL / 2)} connections each, ${CLIENTS / 2} clients on each; 15 s to warm them, then ${ROUNDS} rounds against the raw side as above`);
+    log(`\nAs deployed: two APIs (the compose file's), ${DEPLOYED_POOL} connections each, ${CLIENTS / DEPLOYED_APIS} clients on each; ${API_WARMUP_SECONDS} s to warm them, then ${ROUNDS} rounds against the raw side as above`);
     deployed = await asDeployed();
     log(`as deployed: ${deployed.perSecond.toFixed(0)} bookings/s through two APIs, ${deployed.rawPerSecond.toFixed(0)}/s raw: ${(deployed.ratio * 100).toFixed(1)} % ` +
       `(rounds: ${deployed.rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %); target ≥ 60 %: ${verdict(deployed.ratio >= 0.6)}`);
@@ -621,7 +625,7 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
     raw: { created: rawCreated, seconds: rawSeconds, perSecond: rawPerSecond, poolSize: RAW_POOL }, rawRatio, cpuMsPerBooking: { http: cpuHttp, raw: cpuRaw },
     memory: { api: apiMemory, apiHeap },
     deployed: deployed && {
-      apis: 2, poolEach: Math.ceil(RAW_POOL / 2), created: deployed.statuses[201] ?? 0, seconds: deployed.seconds, perSecond: deployed.perSecond,
+      apis: DEPLOYED_APIS, poolEach: DEPLOYED_POOL, created: deployed.statuses[201] ?? 0, seconds: deployed.seconds, perSecond: deployed.perSecond,
       rawPerSecond: deployed.rawPerSecond, ratio: deployed.ratio, rounds: deployed.rounds, cpuMsPerBooking: { http: deployed.cpuHttp, raw: deployed.cpuRaw },
     },
     ...integrity,
