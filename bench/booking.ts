@@ -9,7 +9,7 @@
 import { Pool } from 'pg';
 import { HttpClient } from './http-client';
 import { elapsedMs, prng } from './stats';
-import { bookParams, bookStatement, diagnoseQuery, repeatQuery } from '../src/bookings/bookings.service';
+import { bookParams, BookingRequest, bookStatement, diagnoseQuery, repeatQuery } from '../src/bookings/bookings.service';
 import { patientAgeMonths } from '../src/bookings/age';
 import { Principal } from '../src/auth/roles';
 import { SEARCH_SQL, SEARCH_STATEMENT, searchParams } from '../src/slots/slot-search';
@@ -85,6 +85,34 @@ export class BookingLoad {
   }
 }
 
+/** The booking statement BookingsService.book() runs for `req` booked by a secretary, with its parameters. */
+function bookingStatement(principal: Principal, req: BookingRequest, phone: string, ageMonths: number) {
+  return bookStatement(principal, bookParams(principal, req, phone, ageMonths, 'secretary', null, null, false));
+}
+
+/**
+ * Per booking, what BookingsService.book() sends to PostgreSQL, on `pool`: the booking statement
+ * (prepared under the service's name; it also reads the patient's other bookings around the new
+ * one); on failure the same booking made moments ago, why the slot could not be taken, and its
+ * alternatives (the search statement). 201 with the statement's row, or 409 with the alternatives.
+ */
+export async function rawBook(pool: Pool, principal: Principal, req: BookingRequest, phone: string, ageMonths: number): Promise<{ status: 201 | 409; body: unknown }> {
+  const { rows } = await pool.query(bookingStatement(principal, req, phone, ageMonths));
+  if (rows.length) return { status: 201, body: rows[0] };
+  await pool.query(...repeatQuery(principal, req, phone));
+  const [place] = (await pool.query(...diagnoseQuery(principal, req.slotId))).rows;
+  const from = new Date();
+  const alternatives = await pool.query({
+    name: SEARCH_STATEMENT,
+    text: SEARCH_SQL,
+    values: searchParams({
+      lat: place.lat, lon: place.lon, from, to: new Date(from.getTime() + DEFAULT_WINDOW_HOURS * 3600_000), maxDistanceKm: DEFAULT_MAX_DISTANCE_KM,
+      limit: 5, modality: place.modality, patientAgeMonths: ageMonths, excludeSlotId: req.slotId, viewer: viewerOf(principal),
+    }),
+  });
+  return { status: 409, body: { statusCode: 409, error: 'slot_unavailable', alternatives: alternatives.rows } };
+}
+
 /** Through HTTP: one secretary per client (64 people booking at once, not one account). */
 export function httpSender(http: HttpClient, tokens: string[]): BookingSender {
   return async (client, slotId, n) => {
@@ -96,11 +124,20 @@ export function httpSender(http: HttpClient, tokens: string[]): BookingSender {
 }
 
 /**
- * The same bookings raw: per booking, what BookingsService.book() sends to PostgreSQL, with the
- * same parameters: the booking statement (prepared under the service's name; it also reads the
- * patient's other bookings around the new one); on failure the same booking made moments ago, why
- * the slot could not be taken, and its alternatives (the search statement). The phone (E.164) and the age
- * are given as the statements see them, not worked out.
+ * Through HTTP to the bare server (bench/bare-api.ts): the same bodies, the client's number in
+ * place of a token (it books as that client's secretary, as the API would).
+ */
+export function bareSender(http: HttpClient): BookingSender {
+  return async (client, slotId, n) => {
+    const { e164: _, ...patient } = benchPatient(n);
+    const r = await http.request('POST', '/api/v1/bookings', { 'x-client': String(client) }, { slotId, patient, reason: REASON });
+    return r.status;
+  };
+}
+
+/**
+ * The same bookings raw (rawBook), with the same parameters. The phone (E.164) and the age are
+ * given as the statements see them, not worked out.
  */
 export class RawBooking {
   private constructor(
@@ -113,41 +150,21 @@ export class RawBooking {
     const raw = new RawBooking(new Pool({ connectionString: databaseUrl, max: size }), principals);
     const nobody = '00000000-0000-0000-0000-000000000000';
     const clients = await Promise.all(Array.from({ length: size }, () => raw.pool.connect()));
-    await Promise.all(clients.map((c) => c.query(raw.statement(0, nobody, 0))));
+    await Promise.all(clients.map((c) => c.query(bookingStatement(principals[0], raw.request(nobody, 0).req, '+33600000000', raw.ageMonths))));
     clients.forEach((c) => c.release());
     return raw;
   }
 
   private readonly ageMonths = patientAgeMonths(PATIENT.birthDate);
 
-  private request(slotId: string, n: number) {
+  private request(slotId: string, n: number): { req: BookingRequest; phone: string } {
     const { e164, ...patient } = benchPatient(n);
     return { req: { slotId, patient, reason: REASON }, phone: e164 };
   }
 
-  private statement(client: number, slotId: string, n: number) {
-    const principal = this.principals[client % this.principals.length];
-    const { req, phone } = this.request(slotId, n);
-    return bookStatement(principal, bookParams(principal, req, phone, this.ageMonths, 'secretary', null, null, false));
-  }
-
   readonly send: BookingSender = async (client, slotId, n) => {
-    const principal = this.principals[client % this.principals.length];
-    const { rows } = await this.pool.query(this.statement(client, slotId, n));
-    if (rows.length) return 201;
     const { req, phone } = this.request(slotId, n);
-    await this.pool.query(...repeatQuery(principal, req, phone));
-    const [place] = (await this.pool.query(...diagnoseQuery(principal, slotId))).rows;
-    const from = new Date();
-    await this.pool.query({
-      name: SEARCH_STATEMENT,
-      text: SEARCH_SQL,
-      values: searchParams({
-        lat: place.lat, lon: place.lon, from, to: new Date(from.getTime() + DEFAULT_WINDOW_HOURS * 3600_000), maxDistanceKm: DEFAULT_MAX_DISTANCE_KM,
-        limit: 5, modality: place.modality, patientAgeMonths: this.ageMonths, excludeSlotId: slotId, viewer: viewerOf(principal),
-      }),
-    });
-    return 409;
+    return (await rawBook(this.pool, this.principals[client % this.principals.length], req, phone, this.ageMonths)).status;
   };
 
   close(): Promise<void> {

@@ -50,7 +50,8 @@ import { rawMatching } from './matching-raw';
 import { benchNotifications, discardQueuedMessages } from './notifications';
 import { BenchTerritory, growNational, NATIONAL, seedTerritory } from './seed';
 import { DEPARTMENTS } from './departments';
-import { BookingLoad, BookingRound, BookingSender, httpSender, RawBooking, secretaryPrincipals } from './booking';
+import { bareSender, BookingLoad, BookingRound, BookingSender, httpSender, RawBooking, secretaryPrincipals } from './booking';
+import { Principal } from '../src/auth/roles';
 import { cpuPer, cpuSnapshot, machineFacts, Memory, memoryOf, MemoryWatch } from './machine';
 import { BASELINE_REF, baselineBuild, benchSecurity } from './security';
 import { checkSameFigures, measure, ReportingAsk, ReportingDeps, reportingPeriods, seedReportingYear } from './reporting';
@@ -180,6 +181,34 @@ async function startApi(port: number, root = ROOT, extraEnv: Record<string, stri
       }
       if (Date.now() > deadline) throw new Error('the API did not answer /health within 120 s');
       await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await http.close();
+  }
+}
+
+/**
+ * The floor under the API (bench/bare-api.ts: Fastify, the booking's statements on a pool of the
+ * API's size, the same enqueue; no framework), started with the image's NODE_OPTIONS as the API;
+ * its CPU is counted as the API's.
+ */
+async function startBare(port: number, principals: Principal[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'bare-api.js')], {
+    cwd: ROOT,
+    env: serviceEnv({ PORT: String(port), DB_POOL_SIZE: String(RAW_POOL), BARE_PRINCIPALS: JSON.stringify(principals) }),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
+  const deadline = Date.now() + 30_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the bare server exited with code ${child.exitCode}`);
+      if ((await http.request('GET', '/health', {}).catch(() => null))?.status === 200) {
+        live.set(child, 'api');
+        return child;
+      }
+      if (Date.now() > deadline) throw new Error('the bare server did not answer /health within 30 s');
+      await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     await http.close();
@@ -608,6 +637,33 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
       for (const api of apis) await stopProcess(api);
     }
   };
+  /**
+   * The floor: the same bodies to the bare server (bench/bare-api.ts), what any Node.js service
+   * must spend on a booking (HTTP, the pg driver, the enqueue) without the framework's share
+   * (NestJS, authentication, validation, the answer's shaping). HTTP ÷ raw can reach no higher than
+   * floor ÷ raw on this machine; HTTP ÷ floor is the framework's share measured.
+   */
+  const floor = async () => {
+    const port = await freePort();
+    const bare = await startBare(port, principals);
+    const client = new HttpClient(new URL(`http://127.0.0.1:${port}`), CLIENTS);
+    try {
+      const send = bareSender(client);
+      await load.round(API_WARMUP_SECONDS, CLIENTS, send);
+      return await sideBySide(() => measuredRound(send), rawRound, (r, round) =>
+        log(`floor, round ${r} (${r % 2 ? 'raw' : 'bare'} first): bookings ${round.perSecond.toFixed(0)}/s through the bare server, ${round.rawPerSecond.toFixed(0)}/s raw: ${(round.ratio * 100).toFixed(1)} %`));
+    } finally {
+      await client.close();
+      await stopProcess(bare);
+    }
+  };
+  log(`\nFloor: the same bookings through a bare Fastify server (bench/bare-api.ts: the same statements and enqueue, no framework, no authentication, no validation); ${API_WARMUP_SECONDS} s to warm it, then ${ROUNDS} rounds against the raw side`);
+  const bare = await floor();
+  const frameworkShare = rawRatio / bare.ratio;
+  log(`floor: ${bare.perSecond.toFixed(0)} bookings/s through the bare server, ${bare.rawPerSecond.toFixed(0)}/s raw: ${(bare.ratio * 100).toFixed(1)} % ` +
+    `(rounds: ${bare.rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %): the most HTTP ÷ raw can be on this machine`);
+  log(`floor, CPU per booking (ms), through the bare server: ${cpuLine(bare.cpuHttp)}; raw: ${cpuLine(bare.cpuRaw)}`);
+  log(`the API ÷ the floor (each against its raw rounds): ${(frameworkShare * 100).toFixed(1)} %; the framework's share, ${((1 - frameworkShare) * 100).toFixed(1)} % of the floor's bookings per second`);
   let deployed: Awaited<ReturnType<typeof asDeployed>> | undefined;
   if (DEPLOYED) {
     log(`\nAs deployed: two APIs (the compose file's), ${DEPLOYED_POOL} connections each, ${CLIENTS / DEPLOYED_APIS} clients on each; ${API_WARMUP_SECONDS} s to warm them, then ${ROUNDS} rounds against the raw side as above`);
@@ -624,6 +680,7 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
     created, conflicts, otherStatuses, seconds: bookingSeconds, perSecond: bookingPerSecond, latency, rounds, pgbenchTps: meanTps,
     raw: { created: rawCreated, seconds: rawSeconds, perSecond: rawPerSecond, poolSize: RAW_POOL }, rawRatio, cpuMsPerBooking: { http: cpuHttp, raw: cpuRaw },
     memory: { api: apiMemory, apiHeap },
+    floor: { perSecond: bare.perSecond, rawPerSecond: bare.rawPerSecond, ratio: bare.ratio, rounds: bare.rounds, cpuMsPerBooking: { bare: bare.cpuHttp, raw: bare.cpuRaw }, apiOverFloor: frameworkShare },
     deployed: deployed && {
       apis: DEPLOYED_APIS, poolEach: DEPLOYED_POOL, created: deployed.statuses[201] ?? 0, seconds: deployed.seconds, perSecond: deployed.perSecond,
       rawPerSecond: deployed.rawPerSecond, ratio: deployed.ratio, rounds: deployed.rounds, cpuMsPerBooking: { http: deployed.cpuHttp, raw: deployed.cpuRaw },
