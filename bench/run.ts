@@ -663,7 +663,8 @@ async function bookingPhase(http: HttpClient, pool: Pool, pgbench: Pgbench, secr
   log(`floor: ${bare.perSecond.toFixed(0)} bookings/s through the bare server, ${bare.rawPerSecond.toFixed(0)}/s raw: ${(bare.ratio * 100).toFixed(1)} % ` +
     `(rounds: ${bare.rounds.map((x) => (x.ratio * 100).toFixed(1)).join(', ')} %): the most HTTP ÷ raw can be on this machine`);
   log(`floor, CPU per booking (ms), through the bare server: ${cpuLine(bare.cpuHttp)}; raw: ${cpuLine(bare.cpuRaw)}`);
-  log(`the API ÷ the floor (each against its raw rounds): ${(frameworkShare * 100).toFixed(1)} %; the framework's share, ${((1 - frameworkShare) * 100).toFixed(1)} % of the floor's bookings per second`);
+  log(`the API ÷ the floor (each against its raw rounds): ${(frameworkShare * 100).toFixed(1)} %, the framework's share ${((1 - frameworkShare) * 100).toFixed(1)} % of the floor's bookings per second; ` +
+    `proposed target ≥ 75 % (bench/README.md, "The floor"): ${verdict(frameworkShare >= 0.75)}`);
   let deployed: Awaited<ReturnType<typeof asDeployed>> | undefined;
   if (DEPLOYED) {
     log(`\nAs deployed: two APIs (the compose file's), ${DEPLOYED_POOL} connections each, ${CLIENTS / DEPLOYED_APIS} clients on each; ${API_WARMUP_SECONDS} s to warm them, then ${ROUNDS} rounds against the raw side as above`);
