@@ -2,8 +2,8 @@
  * The floor under the API, for the booking phase: what any Node.js HTTP service has to do for a
  * booking, and nothing the framework adds. Fastify (the HTTP server under the API) parses the JSON
  * body; the booking runs as rawBook() runs it (the service's statement, on a pg pool of the API's
- * size); the notification jobs are added to BullMQ as the API adds them (one addBulk per turn of
- * the event loop, the same options); the statement's row is answered as JSON. No NestJS (router,
+ * size); the notification jobs are added by the API's own NotificationsProducer (one addBulk per
+ * turn of the event loop, the same options); the statement's row is answered as JSON. No NestJS (router,
  * guards, pipes, interceptors), no authentication (the client's number says which secretary books),
  * no validation, no phone parsing (the benchmark's numbers are all « 06 … »), no response shaping.
  *
@@ -17,6 +17,8 @@ import { Principal } from '../src/auth/roles';
 import { BookingRequest } from '../src/bookings/bookings.service';
 import { patientAgeMonths } from '../src/bookings/age';
 import { NOTIFICATIONS_QUEUE } from '../src/notifications/notifications.queue';
+import { NotificationsProducer } from '../src/notifications/notifications.producer';
+import { queuedFrom } from '../src/notifications/notification-events';
 import { AppConfig } from '../src/config/app-config';
 import { rawBook } from './booking';
 
@@ -28,27 +30,9 @@ const env = (name: string) => {
 
 const principals: Principal[] = JSON.parse(env('BARE_PRINCIPALS'));
 const pool = new Pool({ connectionString: env('DATABASE_URL'), max: Number(env('DB_POOL_SIZE')) });
-/** The service's defaults: the jobs' attempts and back-off. */
-const config = new AppConfig();
 const queue = new Queue(NOTIFICATIONS_QUEUE, { connection: { url: env('REDIS_URL') }, prefix: env('QUEUE_PREFIX') });
-
-/** As NotificationsProducer: the jobs of the bookings answered in one turn of the event loop, in one addBulk. */
-let pending: Array<{ id: string; sendAt: string }> = [];
-let flushing: Promise<void> | undefined;
-function enqueue(notifications: Array<{ id: string; sendAt: string }> | null) {
-  pending.push(...(notifications ?? []));
-  flushing ??= new Promise<void>((r) => setImmediate(r)).then(async () => {
-    const batch = pending;
-    pending = [];
-    flushing = undefined;
-    const now = Date.now();
-    await queue.addBulk(batch.map((n) => ({
-      name: 'send',
-      data: { notificationId: n.id },
-      opts: { jobId: n.id, delay: Math.max(0, new Date(n.sendAt).getTime() - now), attempts: config.NOTIFY_ATTEMPTS, backoff: { type: 'exponential', delay: config.NOTIFY_BACKOFF_MS }, removeOnComplete: true, removeOnFail: true },
-    })));
-  });
-}
+/** The API's own producer, with the service's defaults (attempts, back-off): one addBulk per turn of the event loop. */
+const producer = new NotificationsProducer(queue, new AppConfig());
 
 const app = Fastify();
 app.post('/api/v1/bookings', async (request, reply) => {
@@ -56,7 +40,7 @@ app.post('/api/v1/bookings', async (request, reply) => {
   const req = request.body as BookingRequest;
   const phone = `+33${req.patient.phone.replace(/\s/g, '').slice(1)}`;
   const { status, body } = await rawBook(pool, principal, req, phone, patientAgeMonths(req.patient.birthDate));
-  if (status === 201) enqueue((body as { notifications: Array<{ id: string; sendAt: string }> | null }).notifications);
+  if (status === 201) void producer.queued({ notifications: queuedFrom((body as { notifications: Array<{ id: string; sendAt: string }> | null }).notifications) });
   return reply.code(status).send(body);
 });
 app.get('/health', async () => ({ status: 'ok' }));

@@ -113,14 +113,18 @@ export async function rawBook(pool: Pool, principal: Principal, req: BookingRequ
   return { status: 409, body: { statusCode: 409, error: 'slot_unavailable', alternatives: alternatives.rows } };
 }
 
-/** Through HTTP: one secretary per client (64 people booking at once, not one account). */
-export function httpSender(http: HttpClient, tokens: string[]): BookingSender {
+/** Sends each booking's body through HTTP with the headers `headersOf` gives its client. */
+function postSender(http: HttpClient, headersOf: (client: number) => Record<string, string>): BookingSender {
   return async (client, slotId, n) => {
     const { e164: _, ...patient } = benchPatient(n);
-    const body = { slotId, patient, reason: REASON };
-    const r = await http.request('POST', '/api/v1/bookings', { authorization: `Bearer ${tokens[client % tokens.length]}` }, body);
+    const r = await http.request('POST', '/api/v1/bookings', headersOf(client), { slotId, patient, reason: REASON });
     return r.status;
   };
+}
+
+/** Through HTTP: one secretary per client (64 people booking at once, not one account). */
+export function httpSender(http: HttpClient, tokens: string[]): BookingSender {
+  return postSender(http, (client) => ({ authorization: `Bearer ${tokens[client % tokens.length]}` }));
 }
 
 /**
@@ -128,11 +132,7 @@ export function httpSender(http: HttpClient, tokens: string[]): BookingSender {
  * place of a token (it books as that client's secretary, as the API would).
  */
 export function bareSender(http: HttpClient): BookingSender {
-  return async (client, slotId, n) => {
-    const { e164: _, ...patient } = benchPatient(n);
-    const r = await http.request('POST', '/api/v1/bookings', { 'x-client': String(client) }, { slotId, patient, reason: REASON });
-    return r.status;
-  };
+  return postSender(http, (client) => ({ 'x-client': String(client) }));
 }
 
 /**
@@ -150,7 +150,8 @@ export class RawBooking {
     const raw = new RawBooking(new Pool({ connectionString: databaseUrl, max: size }), principals);
     const nobody = '00000000-0000-0000-0000-000000000000';
     const clients = await Promise.all(Array.from({ length: size }, () => raw.pool.connect()));
-    await Promise.all(clients.map((c) => c.query(bookingStatement(principals[0], raw.request(nobody, 0).req, '+33600000000', raw.ageMonths))));
+    const { req, phone } = raw.request(nobody, 0);
+    await Promise.all(clients.map((c) => c.query(bookingStatement(principals[0], req, phone, raw.ageMonths))));
     clients.forEach((c) => c.release());
     return raw;
   }

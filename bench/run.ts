@@ -169,17 +169,20 @@ async function startApi(port: number, root = ROOT, extraEnv: Record<string, stri
     env: serviceEnv({ PORT: String(port), WORKERS_ENABLED: 'false', ...(root === ROOT ? {} : { MIGRATIONS_RUN: 'false' }), ...extraEnv }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  await untilHealthy(child, port, 'the API', 120_000);
+  if (root === ROOT) live.set(child, 'api');
+  return child;
+}
+
+/** Resolves once `child` answers GET /health with 200 on `port`; fails if it exits or does not answer within `ms`. */
+async function untilHealthy(child: ChildProcess, port: number, name: string, ms: number): Promise<void> {
   const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + ms;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`the API exited with code ${child.exitCode}`);
-      const up = await http.request('GET', '/health', {}).catch(() => null);
-      if (up?.status === 200) {
-        if (root === ROOT) live.set(child, 'api');
-        return child;
-      }
-      if (Date.now() > deadline) throw new Error('the API did not answer /health within 120 s');
+      if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}`);
+      if ((await http.request('GET', '/health', {}).catch(() => null))?.status === 200) return;
+      if (Date.now() > deadline) throw new Error(`${name} did not answer /health within ${ms / 1000} s`);
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {
@@ -198,21 +201,9 @@ async function startBare(port: number, principals: Principal[]): Promise<ChildPr
     env: serviceEnv({ PORT: String(port), DB_POOL_SIZE: String(RAW_POOL), BARE_PRINCIPALS: JSON.stringify(principals) }),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const http = new HttpClient(new URL(`http://127.0.0.1:${port}`), 1);
-  const deadline = Date.now() + 30_000;
-  try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the bare server exited with code ${child.exitCode}`);
-      if ((await http.request('GET', '/health', {}).catch(() => null))?.status === 200) {
-        live.set(child, 'api');
-        return child;
-      }
-      if (Date.now() > deadline) throw new Error('the bare server did not answer /health within 30 s');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  } finally {
-    await http.close();
-  }
+  await untilHealthy(child, port, 'the bare server', 30_000);
+  live.set(child, 'api');
+  return child;
 }
 
 /** `npm run start:worker` as in production; resolves once it is connected to the matching queue, with a way to stop it. */
